@@ -1,0 +1,46 @@
+// Build-time configuration of the portable core.
+// Every knob has a default; a port or a user overrides it with -D on the command line.
+#pragma once
+
+// Depth of the soft-interrupt ring served by schedule() (per loop).
+#ifndef IRQIO_SCHEDULE_DEPTH
+#define IRQIO_SCHEDULE_DEPTH 8
+#endif
+
+// Cores without compare-and-swap (ARMv6-M) replace atomic read-modify-write with a short
+// interrupt-masked section; see core/atomic_ops.hpp.
+#ifndef IRQIO_NO_CAS
+#if defined(__ARM_ARCH_6M__)
+#define IRQIO_NO_CAS 1
+#else
+#define IRQIO_NO_CAS 0
+#endif
+#endif
+
+// Bare-metal builds have one loop and no threads, so "the current loop" is a plain global.
+#ifndef IRQIO_SINGLE_THREAD
+#if defined(__arm__) && !defined(__linux__)
+#define IRQIO_SINGLE_THREAD 1
+#else
+#define IRQIO_SINGLE_THREAD 0
+#endif
+#endif
+
+#if IRQIO_SINGLE_THREAD
+#define IRQIO_THREAD_LOCAL
+#else
+#define IRQIO_THREAD_LOCAL thread_local
+#endif
+
+// Test builds let a test run code at each internal step of the scheduler (see core/step_hook.hpp).
+#ifndef IRQIO_STEP_HOOKS
+#define IRQIO_STEP_HOOKS 0
+#endif
+
+namespace irqio::detail {
+// Documented assertion: reports the broken contract through the port and stops.
+[[noreturn]] void assert_fail(const char* what, const char* file, int line) noexcept;
+}  // namespace irqio::detail
+
+#define IRQIO_ASSERT(cond, what) \
+    ((cond) ? (void)0 : ::irqio::detail::assert_fail(what, __FILE__, __LINE__))
