@@ -50,7 +50,10 @@ struct Options {
     }
 };
 
+inline const cpu_set_t& initial_cpus();
+
 inline Options parse_options(int argc, char** argv, const char* all_workloads) {
+    (void)initial_cpus();  // remember the process's CPUs before any thread is pinned
     Options o;
     std::string wl = "all";
     for (int i = 1; i < argc; ++i) {
@@ -194,10 +197,21 @@ inline void pin_to_cpu(std::thread& t, int cpu) {
 
 // Keep the helper thread on a different CPU from the loop when the process is pinned to
 // more than one CPU (the runner uses `taskset -c 0,1`; the loop stays on the first CPU).
+// The CPUs the process was started with, captured on first use (before anything is pinned;
+// later calls must not see the loop thread's own pinning).
+inline const cpu_set_t& initial_cpus() {
+    static const cpu_set_t set = [] {
+        cpu_set_t s;
+        CPU_ZERO(&s);
+        if (sched_getaffinity(0, sizeof s, &s) != 0) CPU_ZERO(&s);
+        return s;
+    }();
+    return set;
+}
+
 inline void place_threads(std::thread& helper) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) != 0 || CPU_COUNT(&set) < 2) return;
+    cpu_set_t set = initial_cpus();
+    if (CPU_COUNT(&set) < 2) return;
     int first = -1, second = -1;
     for (int c = 0; c < CPU_SETSIZE; ++c) {
         if (!CPU_ISSET(c, &set)) continue;

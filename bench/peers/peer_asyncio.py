@@ -60,9 +60,12 @@ def ctx_switches(who):
     return ru.ru_nvcsw + ru.ru_nivcsw
 
 
+INITIAL_CPUS = sorted(os.sched_getaffinity(0))  # before anything is pinned
+
+
 def place_threads(helper_tid):
     """Loop (this thread) on the first allowed CPU, helper thread on the second."""
-    cpus = sorted(os.sched_getaffinity(0))
+    cpus = INITIAL_CPUS
     if len(cpus) < 2:
         return
     os.sched_setaffinity(helper_tid, {cpus[1]})

@@ -295,7 +295,6 @@ struct SleepUntil {
 };
 
 std::int64_t g_expired = 0;
-std::int64_t g_last_expiry = 0;
 
 Detached sleeper(std::int64_t deadline) {
     co_await SleepUntil{deadline};
