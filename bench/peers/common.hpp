@@ -34,15 +34,15 @@ inline void sleep_until_ns(std::int64_t t) {
 // Command line: --key=value pairs, plus --workload=a,b,c.
 struct Options {
     std::vector<std::string> workloads;
-    int samples = 2000;            // wake_* samples
-    int gap_min_us = 50;           // wake_* random gap between sets
+    int samples = 2000;   // wake_* samples
+    int gap_min_us = 50;  // wake_* random gap between sets
     int gap_max_us = 200;
     std::int64_t switches = 2000000;  // switch_2 / event_pingpong switches per run
     std::int64_t switches_1000 = 2000000;
-    int batch = 1000;              // switches per timing sample
-    int timers = 100000;           // timers_* count (overridden by workload name)
+    int batch = 1000;     // switches per timing sample
+    int timers = 100000;  // timers_* count (overridden by workload name)
     int timer_max_ms = 100;
-    int repeats = 3;               // timers_* repeats
+    int repeats = 3;  // timers_* repeats
     double idle_seconds = 2.0;
 
     bool wants(const char* w) const {
@@ -60,16 +60,26 @@ inline Options parse_options(int argc, char** argv, const char* all_workloads) {
         std::string a = argv[i];
         auto eq = a.find('=');
         std::string k = a.substr(0, eq), v = eq == std::string::npos ? "" : a.substr(eq + 1);
-        if (k == "--workload" || k == "--workloads") wl = v;
-        else if (k == "--samples") o.samples = std::atoi(v.c_str());
-        else if (k == "--gap-min-us") o.gap_min_us = std::atoi(v.c_str());
-        else if (k == "--gap-max-us") o.gap_max_us = std::atoi(v.c_str());
-        else if (k == "--switches") o.switches = std::atoll(v.c_str());
-        else if (k == "--switches-1000") o.switches_1000 = std::atoll(v.c_str());
-        else if (k == "--batch") o.batch = std::atoi(v.c_str());
-        else if (k == "--timer-max-ms") o.timer_max_ms = std::atoi(v.c_str());
-        else if (k == "--repeats") o.repeats = std::atoi(v.c_str());
-        else if (k == "--idle-seconds") o.idle_seconds = std::atof(v.c_str());
+        if (k == "--workload" || k == "--workloads")
+            wl = v;
+        else if (k == "--samples")
+            o.samples = std::atoi(v.c_str());
+        else if (k == "--gap-min-us")
+            o.gap_min_us = std::atoi(v.c_str());
+        else if (k == "--gap-max-us")
+            o.gap_max_us = std::atoi(v.c_str());
+        else if (k == "--switches")
+            o.switches = std::atoll(v.c_str());
+        else if (k == "--switches-1000")
+            o.switches_1000 = std::atoll(v.c_str());
+        else if (k == "--batch")
+            o.batch = std::atoi(v.c_str());
+        else if (k == "--timer-max-ms")
+            o.timer_max_ms = std::atoi(v.c_str());
+        else if (k == "--repeats")
+            o.repeats = std::atoi(v.c_str());
+        else if (k == "--idle-seconds")
+            o.idle_seconds = std::atof(v.c_str());
         else {
             std::fprintf(stderr,
                          "usage: %s [--workload=a,b|all] [--samples=N] [--gap-min-us=N]\n"
@@ -112,9 +122,10 @@ inline Summary summarize(std::vector<double> v) {
 // One JSON object per line. `extra` is either empty or `,"key":value,...`.
 inline void emit(const char* peer, const char* workload, const char* unit, const Summary& s,
                  const std::string& extra = "") {
-    std::printf("{\"peer\":\"%s\",\"workload\":\"%s\",\"unit\":\"%s\",\"median\":%.6g,"
-                "\"p99\":%.6g,\"samples\":%zu%s}\n",
-                peer, workload, unit, s.median, s.p99, s.n, extra.c_str());
+    std::printf(
+        "{\"peer\":\"%s\",\"workload\":\"%s\",\"unit\":\"%s\",\"median\":%.6g,"
+        "\"p99\":%.6g,\"samples\":%zu%s}\n",
+        peer, workload, unit, s.median, s.p99, s.n, extra.c_str());
     std::fflush(stdout);
 }
 
@@ -155,6 +166,10 @@ struct GapRng {
 // `fire(t_set)`, then waits until the loop side has acknowledged (ack counter reaches i+1).
 // The loop side records latency = its own now_ns() - t_set and bumps `ack`.
 struct WakeDriver {
+    // The first sets warm up caches, page tables and the thread placement; not recorded.
+    static constexpr int kWarmup = 20;
+    static int total(const Options& o) { return o.samples + kWarmup; }
+
     std::atomic<std::int64_t> t_set{0};
     std::atomic<int> ack{0};
     std::atomic<bool> done{false};
@@ -165,7 +180,8 @@ struct WakeDriver {
     // Called on the loop side when the wake arrives.
     void on_wake() {
         std::int64_t t = now_ns();
-        lat.push_back(double(t - t_set.load(std::memory_order_acquire)));
+        if (ack.load(std::memory_order_relaxed) >= kWarmup)
+            lat.push_back(double(t - t_set.load(std::memory_order_acquire)));
         ack.fetch_add(1, std::memory_order_release);
     }
 
@@ -173,7 +189,7 @@ struct WakeDriver {
     std::thread start(const Options& o, Fire fire) {
         return std::thread([this, &o, fire] {
             GapRng g(o.gap_min_us, o.gap_max_us);
-            for (int i = 0; i < o.samples; ++i) {
+            for (int i = 0; i < total(o); ++i) {
                 sleep_until_ns(now_ns() + g.next_ns());
                 std::int64_t t = now_ns();
                 t_set.store(t, std::memory_order_release);
@@ -215,8 +231,12 @@ inline void place_threads(std::thread& helper) {
     int first = -1, second = -1;
     for (int c = 0; c < CPU_SETSIZE; ++c) {
         if (!CPU_ISSET(c, &set)) continue;
-        if (first < 0) first = c;
-        else if (second < 0) { second = c; break; }
+        if (first < 0)
+            first = c;
+        else if (second < 0) {
+            second = c;
+            break;
+        }
     }
     pin_to_cpu(helper, second);
     cpu_set_t me;

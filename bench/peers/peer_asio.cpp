@@ -40,7 +40,7 @@ using Handler = asio::async_result<asio::use_awaitable_t<>, void()>::handler_typ
 
 // One-waiter event. Must be used from the io_context thread.
 class Event {
-public:
+  public:
     explicit Event(asio::any_io_executor ex) : ex_(std::move(ex)) {}
 
     awaitable<void> wait() {
@@ -62,7 +62,7 @@ public:
         }
     }
 
-private:
+  private:
     asio::any_io_executor ex_;
     std::optional<Handler> waiter_;
     bool flag_ = false;
@@ -81,7 +81,7 @@ void wake_thread(const Options& o, const char* name, bool busy) {
     asio::co_spawn(
         io,
         [&]() -> awaitable<void> {
-            for (int i = 0; i < o.samples; ++i) {
+            for (int i = 0; i < WakeDriver::total(o); ++i) {
                 co_await ev.wait();
                 drv.on_wake();
             }
@@ -108,7 +108,8 @@ void wake_thread(const Options& o, const char* name, bool busy) {
     setter.join();
     char extra[128];
     std::snprintf(extra, sizeof extra, ",\"loop_csw_per_set\":%.3f,\"mechanism\":\"%s\"",
-                  double(csw) / o.samples, "post(io_context) from thread -> event -> coroutine");
+                  double(csw) / WakeDriver::total(o),
+                  "post(io_context) from thread -> event -> coroutine");
     emit(kPeer, name, "ns", summarize(drv.lat), extra);
 }
 
@@ -121,7 +122,7 @@ void wake_signal(const Options& o) {
     asio::co_spawn(
         io,
         [&]() -> awaitable<void> {
-            for (int i = 0; i < o.samples; ++i) {
+            for (int i = 0; i < WakeDriver::total(o); ++i) {
                 co_await sigs.async_wait(use_awaitable);
                 drv.on_wake();
             }
@@ -138,7 +139,7 @@ void wake_signal(const Options& o) {
     setter.join();
     char extra[160];
     std::snprintf(extra, sizeof extra, ",\"loop_csw_per_set\":%.3f,\"mechanism\":\"%s\"",
-                  double(csw) / o.samples,
+                  double(csw) / WakeDriver::total(o),
                   "pthread_kill SIGUSR1 -> signal_set (Asio handler writes self-pipe)");
     emit(kPeer, "wake_signal", "ns", summarize(drv.lat), extra);
 }
@@ -283,15 +284,25 @@ void idle_workload(const Options& o) {
 int main(int argc, char** argv) {
     Options o = parse_options(argc, argv, kWorkloads);
     for (const auto& w : o.workloads) {
-        if (w == "wake_thread_idle") wake_thread(o, "wake_thread_idle", false);
-        else if (w == "wake_thread_busy") wake_thread(o, "wake_thread_busy", true);
-        else if (w == "wake_signal") wake_signal(o);
-        else if (w == "switch_2") switch_workload(o, "switch_2", 2, o.switches);
-        else if (w == "switch_1000") switch_workload(o, "switch_1000", 1000, o.switches_1000);
-        else if (w == "event_pingpong") pingpong_workload(o);
-        else if (w == "timers_100k") timers_workload(o, "timers_100k", 100000);
-        else if (w == "timers_1m") timers_workload(o, "timers_1m", 1000000);
-        else if (w == "idle_wakeups") idle_workload(o);
-        else std::fprintf(stderr, "asio: unknown workload %s\n", w.c_str());
+        if (w == "wake_thread_idle")
+            wake_thread(o, "wake_thread_idle", false);
+        else if (w == "wake_thread_busy")
+            wake_thread(o, "wake_thread_busy", true);
+        else if (w == "wake_signal")
+            wake_signal(o);
+        else if (w == "switch_2")
+            switch_workload(o, "switch_2", 2, o.switches);
+        else if (w == "switch_1000")
+            switch_workload(o, "switch_1000", 1000, o.switches_1000);
+        else if (w == "event_pingpong")
+            pingpong_workload(o);
+        else if (w == "timers_100k")
+            timers_workload(o, "timers_100k", 100000);
+        else if (w == "timers_1m")
+            timers_workload(o, "timers_1m", 1000000);
+        else if (w == "idle_wakeups")
+            idle_workload(o);
+        else
+            std::fprintf(stderr, "asio: unknown workload %s\n", w.c_str());
     }
 }

@@ -40,7 +40,7 @@ struct Detached {
 
 // Power-of-two ring of coroutine handles; grows when full.
 class RunQueue {
-public:
+  public:
     void push(std::coroutine_handle<> h) {
         if (size_ == cap_) grow();
         buf_[(head_ + size_) & (cap_ - 1)] = h;
@@ -54,7 +54,7 @@ public:
     }
     bool empty() const { return size_ == 0; }
 
-private:
+  private:
     void grow() {
         std::size_t ncap = cap_ ? cap_ * 2 : 64;
         auto nbuf = std::make_unique<std::coroutine_handle<>[]>(ncap);
@@ -153,7 +153,9 @@ bool take_pending() {
 
 WakeDriver* g_driver = nullptr;
 
-void on_sigusr1(int) { notify(); }
+void on_sigusr1(int) {
+    notify();
+}
 
 void wake_workload(const Options& o, const char* name, bool busy, bool from_signal) {
     setup_epoll();
@@ -169,8 +171,10 @@ void wake_workload(const Options& o, const char* name, bool busy, bool from_sign
     }
     long csw0 = ctx_switches(RUSAGE_THREAD);
     std::thread setter = drv.start(o, [from_signal, loop_thread] {
-        if (from_signal) pthread_kill(loop_thread, SIGUSR1);
-        else notify();
+        if (from_signal)
+            pthread_kill(loop_thread, SIGUSR1);
+        else
+            notify();
     });
     place_threads(setter);
     bool stop = false;
@@ -198,7 +202,8 @@ void wake_workload(const Options& o, const char* name, bool busy, bool from_sign
     char extra[160];
     std::snprintf(extra, sizeof extra,
                   ",\"syscalls_per_set\":%.3f,\"loop_csw_per_set\":%.3f,\"mechanism\":\"%s\"",
-                  double(g_writes.load()) / o.samples, double(csw) / o.samples,
+                  double(g_writes.load()) / WakeDriver::total(o),
+                  double(csw) / WakeDriver::total(o),
                   from_signal ? "pthread_kill SIGUSR1 -> handler writes eventfd"
                               : "atomic pending flag + eventfd write when loop sleeps");
     emit(kPeer, name, "ns", summarize(drv.lat), extra);
@@ -369,7 +374,9 @@ void timers_workload(const Options& o, const char* name, int n) {
 
 bool g_idle_stop = false;
 
-Detached far_sleeper() { co_await SleepUntil{now_ns() + 3600LL * 1000000000}; }
+Detached far_sleeper() {
+    co_await SleepUntil{now_ns() + 3600LL * 1000000000};
+}
 Detached stopper(std::int64_t deadline) {
     co_await SleepUntil{deadline};
     g_idle_stop = true;
@@ -420,15 +427,25 @@ void idle_workload(const Options& o) {
 int main(int argc, char** argv) {
     Options o = parse_options(argc, argv, kWorkloads);
     for (const auto& w : o.workloads) {
-        if (w == "wake_thread_idle") wake_workload(o, "wake_thread_idle", false, false);
-        else if (w == "wake_thread_busy") wake_workload(o, "wake_thread_busy", true, false);
-        else if (w == "wake_signal") wake_workload(o, "wake_signal", false, true);
-        else if (w == "switch_2") switch_workload(o, "switch_2", 2, o.switches);
-        else if (w == "switch_1000") switch_workload(o, "switch_1000", 1000, o.switches_1000);
-        else if (w == "event_pingpong") pingpong_workload(o);
-        else if (w == "timers_100k") timers_workload(o, "timers_100k", 100000);
-        else if (w == "timers_1m") timers_workload(o, "timers_1m", 1000000);
-        else if (w == "idle_wakeups") idle_workload(o);
-        else std::fprintf(stderr, "floor: unknown workload %s\n", w.c_str());
+        if (w == "wake_thread_idle")
+            wake_workload(o, "wake_thread_idle", false, false);
+        else if (w == "wake_thread_busy")
+            wake_workload(o, "wake_thread_busy", true, false);
+        else if (w == "wake_signal")
+            wake_workload(o, "wake_signal", false, true);
+        else if (w == "switch_2")
+            switch_workload(o, "switch_2", 2, o.switches);
+        else if (w == "switch_1000")
+            switch_workload(o, "switch_1000", 1000, o.switches_1000);
+        else if (w == "event_pingpong")
+            pingpong_workload(o);
+        else if (w == "timers_100k")
+            timers_workload(o, "timers_100k", 100000);
+        else if (w == "timers_1m")
+            timers_workload(o, "timers_1m", 1000000);
+        else if (w == "idle_wakeups")
+            idle_workload(o);
+        else
+            std::fprintf(stderr, "floor: unknown workload %s\n", w.c_str());
     }
 }

@@ -43,7 +43,9 @@ void on_async(uv_async_t* a) {
     }
 }
 
-void on_sigusr1(int) { uv_async_send(&g_async); }
+void on_sigusr1(int) {
+    uv_async_send(&g_async);
+}
 
 void wake_workload(const Options& o, const char* name, bool busy, bool from_signal) {
     uv_loop_t loop;
@@ -51,7 +53,7 @@ void wake_workload(const Options& o, const char* name, bool busy, bool from_sign
     WakeDriver drv(o.samples);
     g_drv = &drv;
     g_wakes = 0;
-    g_target_wakes = o.samples;
+    g_target_wakes = WakeDriver::total(o);
     uv_async_init(&loop, &g_async, on_async);
     g_spin = {};
     if (busy) {
@@ -67,8 +69,10 @@ void wake_workload(const Options& o, const char* name, bool busy, bool from_sign
     }
     pthread_t loop_thread = pthread_self();
     std::thread setter = drv.start(o, [from_signal, loop_thread] {
-        if (from_signal) pthread_kill(loop_thread, SIGUSR1);
-        else uv_async_send(&g_async);
+        if (from_signal)
+            pthread_kill(loop_thread, SIGUSR1);
+        else
+            uv_async_send(&g_async);
     });
     place_threads(setter);
     long csw0 = ctx_switches(RUSAGE_THREAD);
@@ -79,7 +83,7 @@ void wake_workload(const Options& o, const char* name, bool busy, bool from_sign
     uv_loop_close(&loop);
     char extra[192];
     std::snprintf(extra, sizeof extra, ",\"loop_csw_per_set\":%.3f,\"mechanism\":\"%s\"",
-                  double(csw) / o.samples,
+                  double(csw) / WakeDriver::total(o),
                   from_signal ? "pthread_kill SIGUSR1 -> handler calls uv_async_send"
                               : "uv_async_send from thread");
     emit(kPeer, name, "ns", summarize(drv.lat), extra);
@@ -214,7 +218,8 @@ void idle_workload(const Options& o) {
     uv_timer_t far, stop;
     uv_timer_init(&loop, &far);
     uv_timer_init(&loop, &stop);
-    uv_timer_start(&far, [](uv_timer_t*) {}, 3600 * 1000, 0);
+    uv_timer_start(
+        &far, [](uv_timer_t*) {}, 3600 * 1000, 0);
     std::int64_t t0 = now_ns();
     long c0 = ctx_switches(RUSAGE_SELF);
     stop.data = &far;
@@ -242,15 +247,25 @@ void idle_workload(const Options& o) {
 int main(int argc, char** argv) {
     Options o = parse_options(argc, argv, kWorkloads);
     for (const auto& w : o.workloads) {
-        if (w == "wake_thread_idle") wake_workload(o, "wake_thread_idle", false, false);
-        else if (w == "wake_thread_busy") wake_workload(o, "wake_thread_busy", true, false);
-        else if (w == "wake_signal") wake_workload(o, "wake_signal", false, true);
-        else if (w == "switch_2") switch_workload(o, "switch_2", 2, o.switches);
-        else if (w == "switch_1000") switch_workload(o, "switch_1000", 1000, o.switches_1000);
-        else if (w == "event_pingpong") pingpong_workload(o);
-        else if (w == "timers_100k") timers_workload(o, "timers_100k", 100000);
-        else if (w == "timers_1m") timers_workload(o, "timers_1m", 1000000);
-        else if (w == "idle_wakeups") idle_workload(o);
-        else std::fprintf(stderr, "uv: unknown workload %s\n", w.c_str());
+        if (w == "wake_thread_idle")
+            wake_workload(o, "wake_thread_idle", false, false);
+        else if (w == "wake_thread_busy")
+            wake_workload(o, "wake_thread_busy", true, false);
+        else if (w == "wake_signal")
+            wake_workload(o, "wake_signal", false, true);
+        else if (w == "switch_2")
+            switch_workload(o, "switch_2", 2, o.switches);
+        else if (w == "switch_1000")
+            switch_workload(o, "switch_1000", 1000, o.switches_1000);
+        else if (w == "event_pingpong")
+            pingpong_workload(o);
+        else if (w == "timers_100k")
+            timers_workload(o, "timers_100k", 100000);
+        else if (w == "timers_1m")
+            timers_workload(o, "timers_1m", 1000000);
+        else if (w == "idle_wakeups")
+            idle_workload(o);
+        else
+            std::fprintf(stderr, "uv: unknown workload %s\n", w.c_str());
     }
 }

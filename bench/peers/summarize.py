@@ -13,10 +13,12 @@ PEERS = ["floor", "asio", "uv", "tokio", "asyncio"]
 
 
 def fmt(x):
-    if x >= 1e6:
+    if x >= 999.5e3:
         return f"{x / 1e6:.3g}M"
     if x >= 1e4:
-        return f"{x / 1e3:.3g}k"
+        return f"{x / 1e3:.0f}k"
+    if x >= 100:
+        return f"{x:.0f}"
     return f"{x:.3g}"
 
 

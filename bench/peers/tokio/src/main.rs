@@ -15,11 +15,16 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 const PEER: &str = "tokio";
+/// The first wake sets warm up caches, page tables and thread placement; not recorded.
+const WARMUP: usize = 20;
 const ALL: &str = "wake_thread_idle,wake_thread_busy,wake_signal,switch_2,switch_1000,\
 event_pingpong,timers_100k,timers_1m,idle_wakeups";
 
 fn now_ns() -> i64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     ts.tv_sec as i64 * 1_000_000_000 + ts.tv_nsec as i64
 }
@@ -67,7 +72,9 @@ fn parse() -> Opts {
             "--repeats" => o.repeats = v.parse().unwrap(),
             "--idle-seconds" => o.idle_seconds = v.parse().unwrap(),
             _ => {
-                eprintln!("usage: peer_tokio [--workload=a,b|all] [--samples=N] ... workloads: {ALL}");
+                eprintln!(
+                    "usage: peer_tokio [--workload=a,b|all] [--samples=N] ... workloads: {ALL}"
+                );
                 std::process::exit(2);
             }
         }
@@ -75,7 +82,11 @@ fn parse() -> Opts {
     if wl == "all" {
         wl = ALL.to_string();
     }
-    o.workloads = wl.split(',').filter(|s| !s.is_empty()).map(String::from).collect();
+    o.workloads = wl
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
     o
 }
 
@@ -85,7 +96,11 @@ fn summarize(mut v: Vec<f64>) -> (f64, f64, usize) {
         return (0.0, 0.0, 0);
     }
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let med = if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) };
+    let med = if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    };
     let r = ((99 * n + 99) / 100).clamp(1, n); // nearest rank, ceil(0.99 n)
     (med, v[r - 1], n)
 }
@@ -101,7 +116,12 @@ fn vm_hwm_bytes() -> i64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     for line in s.lines() {
         if let Some(rest) = line.strip_prefix("VmHWM:") {
-            let kb: i64 = rest.trim().trim_end_matches("kB").trim().parse().unwrap_or(-1);
+            let kb: i64 = rest
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .unwrap_or(-1);
             return kb * 1024;
         }
     }
@@ -143,13 +163,18 @@ fn allowed_cpus() -> Vec<usize> {
     CPUS.get_or_init(|| unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
         libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set);
-        (0..libc::CPU_SETSIZE as usize).filter(|&c| libc::CPU_ISSET(c, &set)).collect()
+        (0..libc::CPU_SETSIZE as usize)
+            .filter(|&c| libc::CPU_ISSET(c, &set))
+            .collect()
     })
     .clone()
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 // ------------------------------------------------------------------ wake workloads
@@ -167,7 +192,7 @@ fn start_setter(
     fire: impl Fn() + Send + 'static,
 ) -> std::thread::JoinHandle<()> {
     let cpus = allowed_cpus();
-    let (n, lo, hi) = (o.samples, o.gap_min_us, o.gap_max_us);
+    let (n, lo, hi) = (o.samples + WARMUP, o.gap_min_us, o.gap_max_us);
     if cpus.len() >= 2 {
         pin_self(cpus[0]);
     }
@@ -190,7 +215,11 @@ fn start_setter(
 
 fn wake_thread(o: &Opts, name: &str, busy: bool) {
     let rt = runtime();
-    let drv = Arc::new(Driver { t_set: AtomicI64::new(0), ack: AtomicUsize::new(0), done: AtomicBool::new(false) });
+    let drv = Arc::new(Driver {
+        t_set: AtomicI64::new(0),
+        ack: AtomicUsize::new(0),
+        done: AtomicBool::new(false),
+    });
     let notify = Arc::new(Notify::new());
     let stop = Arc::new(AtomicBool::new(false));
     let (lat, csw) = rt.block_on(async {
@@ -208,9 +237,12 @@ fn wake_thread(o: &Opts, name: &str, busy: bool) {
         let csw0 = ctx_switches(libc::RUSAGE_THREAD);
         let th = start_setter(o, drv.clone(), move || n2.notify_one());
         let mut lat = Vec::with_capacity(o.samples);
-        for i in 0..o.samples {
+        for i in 0..o.samples + WARMUP {
             notify.notified().await;
-            lat.push((now_ns() - drv.t_set.load(Ordering::Acquire)) as f64);
+            let l = (now_ns() - drv.t_set.load(Ordering::Acquire)) as f64;
+            if i >= WARMUP {
+                lat.push(l);
+            }
             drv.ack.store(i + 1, Ordering::Release);
         }
         let csw = ctx_switches(libc::RUSAGE_THREAD) - csw0;
@@ -223,7 +255,7 @@ fn wake_thread(o: &Opts, name: &str, busy: bool) {
     });
     let extra = format!(
         ",\"loop_csw_per_set\":{:.3},\"mechanism\":\"Notify::notify_one from std::thread\"",
-        csw as f64 / o.samples as f64
+        csw as f64 / (o.samples + WARMUP) as f64
     );
     emit(name, "ns", lat, &extra);
 }
@@ -231,7 +263,11 @@ fn wake_thread(o: &Opts, name: &str, busy: bool) {
 fn wake_signal(o: &Opts) {
     use tokio::signal::unix::{signal, SignalKind};
     let rt = runtime();
-    let drv = Arc::new(Driver { t_set: AtomicI64::new(0), ack: AtomicUsize::new(0), done: AtomicBool::new(false) });
+    let drv = Arc::new(Driver {
+        t_set: AtomicI64::new(0),
+        ack: AtomicUsize::new(0),
+        done: AtomicBool::new(false),
+    });
     let (lat, csw) = rt.block_on(async {
         let mut sig = signal(SignalKind::user_defined1()).unwrap();
         let loop_thread = unsafe { libc::pthread_self() } as usize;
@@ -240,9 +276,12 @@ fn wake_signal(o: &Opts) {
             libc::pthread_kill(loop_thread as libc::pthread_t, libc::SIGUSR1);
         });
         let mut lat = Vec::with_capacity(o.samples);
-        for i in 0..o.samples {
+        for i in 0..o.samples + WARMUP {
             sig.recv().await;
-            lat.push((now_ns() - drv.t_set.load(Ordering::Acquire)) as f64);
+            let l = (now_ns() - drv.t_set.load(Ordering::Acquire)) as f64;
+            if i >= WARMUP {
+                lat.push(l);
+            }
             drv.ack.store(i + 1, Ordering::Release);
         }
         let csw = ctx_switches(libc::RUSAGE_THREAD) - csw0;
@@ -251,7 +290,7 @@ fn wake_signal(o: &Opts) {
     });
     let extra = format!(
         ",\"loop_csw_per_set\":{:.3},\"mechanism\":\"pthread_kill SIGUSR1 -> tokio::signal::unix (handler writes pipe)\"",
-        csw as f64 / o.samples as f64
+        csw as f64 / (o.samples + WARMUP) as f64
     );
     emit("wake_signal", "ns", lat, &extra);
 }
@@ -293,7 +332,12 @@ fn reset(o: &Opts, t: i64) {
 }
 fn batch_samples() -> Vec<f64> {
     let b = BATCH.with(|b| b.get()) as f64;
-    STAMPS.with(|s| s.borrow().windows(2).map(|w| (w[1] - w[0]) as f64 / b).collect())
+    STAMPS.with(|s| {
+        s.borrow()
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as f64 / b)
+            .collect()
+    })
 }
 
 fn switch(o: &Opts, name: &str, ntasks: usize, switches: i64) {
@@ -314,7 +358,12 @@ fn switch(o: &Opts, name: &str, ntasks: usize, switches: i64) {
             h.await.unwrap();
         }
     });
-    emit(name, "ns", batch_samples(), ",\"mechanism\":\"tokio::task::yield_now, current_thread runtime\"");
+    emit(
+        name,
+        "ns",
+        batch_samples(),
+        ",\"mechanism\":\"tokio::task::yield_now, current_thread runtime\"",
+    );
 }
 
 fn pingpong(o: &Opts) {
@@ -342,7 +391,12 @@ fn pingpong(o: &Opts) {
         ping.await.unwrap();
         pong.await.unwrap();
     });
-    emit("event_pingpong", "ns", batch_samples(), ",\"mechanism\":\"tokio::sync::Notify pair\"");
+    emit(
+        "event_pingpong",
+        "ns",
+        batch_samples(),
+        ",\"mechanism\":\"tokio::sync::Notify pair\"",
+    );
 }
 
 // ------------------------------------------------------------------ timers
@@ -385,9 +439,18 @@ fn timers(o: &Opts, name: &str, n: usize) {
     }
     emit(name, "ms", walls, "");
     emit(&format!("{name}_rate"), "expiries_per_s", rates, "");
-    emit(&format!("{name}_create"), "ns_per_task", creates,
-         ",\"note\":\"spawn only; the Sleep is registered when the task first runs\"");
-    emit(&format!("{name}_mem"), "bytes_per_task", vec![mem], ",\"note\":\"VmHWM growth / N, first repeat\"");
+    emit(
+        &format!("{name}_create"),
+        "ns_per_task",
+        creates,
+        ",\"note\":\"spawn only; the Sleep is registered when the task first runs\"",
+    );
+    emit(
+        &format!("{name}_mem"),
+        "bytes_per_task",
+        vec![mem],
+        ",\"note\":\"VmHWM growth / N, first repeat\"",
+    );
 }
 
 fn tick_expired(n: usize) {
@@ -416,8 +479,12 @@ fn idle(o: &Opts) {
         far.abort();
         (c, (now_ns() - t0) as f64 / 1e9)
     });
-    emit("idle_wakeups", "wakeups_per_s", vec![c as f64 / secs],
-         &format!(",\"context_switches\":{c},\"seconds\":{secs:.3}"));
+    emit(
+        "idle_wakeups",
+        "wakeups_per_s",
+        vec![c as f64 / secs],
+        &format!(",\"context_switches\":{c},\"seconds\":{secs:.3}"),
+    );
 }
 
 fn main() {
