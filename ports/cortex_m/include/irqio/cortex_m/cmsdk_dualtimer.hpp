@@ -1,0 +1,26 @@
+// A hardware timer interrupt that user code hooks: the first half of the CMSDK dual timer
+// (an SP804), free of the port's own clock and alarm timers. hook(arg) runs in the interrupt
+// handler (priority: see start_periodic), so it may call only "any context" irqio functions.
+#pragma once
+#include <cstdint>
+
+namespace irqio::cortex_m {
+
+class DualTimer {
+  public:
+    using Hook = void (*)(void* arg);
+
+    // Calls hook(arg) every period_us microseconds (1 .. 171'798'691) from the dual timer's
+    // interrupt, at NVIC priority `priority` (8-bit register value, 0 = most urgent).
+    static void start_periodic(uint32_t period_us, Hook hook, void* arg,
+                               uint8_t priority = 0x80) noexcept;
+    // Calls hook(arg) once, delay_us from now.
+    static void start_oneshot(uint32_t delay_us, Hook hook, void* arg,
+                              uint8_t priority = 0x80) noexcept;
+    // Stops the timer and forgets the hook; an interrupt already pending is discarded.
+    static void stop() noexcept;
+    // Interrupts taken since the last start (counted before the hook runs).
+    static uint32_t fired() noexcept;
+};
+
+}  // namespace irqio::cortex_m

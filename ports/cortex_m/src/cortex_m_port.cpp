@@ -1,0 +1,203 @@
+// CortexMPort: the 64-bit microsecond clock on TIMER0, the one-shot alarm on TIMER1, the
+// race-free wfi idle, and the link-time hooks of irqio/port.hpp.
+#include "irqio/cortex_m.hpp"
+
+#include <initializer_list>
+
+#include "irqio/cortex_m/cmsdk_timer.hpp"
+#include "irqio/cortex_m/irq.hpp"
+#include "irqio/cortex_m/mps2_an385.hpp"
+#include "irqio/cortex_m/nvic.hpp"
+#include "irqio/cortex_m/semihosting.hpp"
+
+namespace irqio {
+namespace {
+
+namespace board = cortex_m::board;
+namespace timer = cortex_m::cmsdk_timer;
+namespace nvic = cortex_m::nvic;
+
+// The longest epoch of a whole power-of-two microseconds that the 32-bit counter can hold: then
+// the microseconds are a shift plus a 32-bit division (a multiplication for a constant divisor),
+// never a 64-bit division. 25 MHz: 2^27 us = 3'355'443'200 ticks, about 134 s per epoch.
+constexpr unsigned epoch_shift() {
+    unsigned shift = 0;
+    while ((uint64_t{board::kTicksPerUs} << (shift + 1)) <= (uint64_t{1} << 32)) ++shift;
+    return shift;
+}
+constexpr unsigned kEpochShift = epoch_shift();
+constexpr uint32_t kEpochTicks = board::kTicksPerUs << kEpochShift;
+constexpr uint32_t kReload = kEpochTicks - 1;  // the counter runs kReload .. 0: kEpochTicks steps
+// The alarm counts ticks in 32 bits too; longer sleeps end early, which the contract allows.
+constexpr uint32_t kMaxSleepUs = (uint32_t{1} << kEpochShift) - 1;
+static_assert(uint64_t{kMaxSleepUs} * board::kTicksPerUs <= UINT32_MAX);
+
+timer::Regs& clock_timer() noexcept {
+    return timer::at(board::kTimer0Base);
+}
+timer::Regs& alarm_timer() noexcept {
+    return timer::at(board::kTimer1Base);
+}
+
+// Constant-initialised (no constructor runs at start-up), so any code, even a static
+// constructor or an early interrupt, may use it.
+constinit CortexMPort g_port;
+
+}  // namespace
+
+CortexMPort& CortexMPort::instance() noexcept {
+    return g_port;
+}
+
+void CortexMPort::start() noexcept {
+    uint32_t primask = cortex_m::irq_disable();
+    if (!started_) {
+        timer::Regs& clock = clock_timer();
+        clock.ctrl = 0;
+        clock.intstatus = timer::kIrqFlag;
+        clock.reload = kReload;  // also loads the counter
+        clock.ctrl = timer::kEnable | timer::kIrqEnable;
+
+        timer::Regs& alarm = alarm_timer();
+        alarm.ctrl = 0;
+        alarm.intstatus = timer::kIrqFlag;
+
+        for (unsigned irq : {board::irq::kTimer0, board::irq::kTimer1}) {
+            nvic::clear_pending(irq);
+            nvic::enable(irq);
+        }
+        started_ = true;
+    }
+    cortex_m::irq_restore(primask);
+}
+
+// Interrupts masked. Returns a counter value that belongs to the epoch in epoch_.
+//
+// The read race: the counter may wrap between reading it and reading epoch_. The interrupt flag
+// tells: it is raised on the step from 1 to 0, before the reload. So if the flag is clear after
+// the counter was read, that value belongs to the current epoch; if it is set, the wrap has
+// happened (or is about to: the counter holds 0 for one tick), so wait for the reload, then
+// count the epoch here instead of in the handler. Whoever sees the flag first, this code or the
+// handler, counts the epoch exactly once because both run with interrupts masked.
+uint32_t CortexMPort::sync_epoch() noexcept {
+    timer::Regs& clock = clock_timer();
+    uint32_t value = clock.value;
+    if (clock.intstatus & timer::kIrqFlag) {
+        do value = clock.value;
+        while (value == 0);  // at most one tick (40 ns)
+        clock.intstatus = timer::kIrqFlag;
+        epoch_ = epoch_ + 1;
+    }
+    return value;
+}
+
+uint64_t CortexMPort::now_us_masked() noexcept {
+    uint32_t ticks = kReload - sync_epoch();  // ticks into the epoch, 0 .. kReload
+    return (uint64_t{epoch_} << kEpochShift) + ticks / board::kTicksPerUs;
+}
+
+uint64_t CortexMPort::now_us() noexcept {
+    uint32_t primask = cortex_m::irq_disable();
+    uint64_t now = now_us_masked();
+    cortex_m::irq_restore(primask);
+    return now;
+}
+
+// The race-free idle. With interrupts masked: a notify() that ran before this point is seen in
+// the flag; one that would run after it belongs to an interrupt handler, which cannot run before
+// wfi but whose pending interrupt ends wfi at once. So no wake-up is ever lost, and the handler
+// runs when PRIMASK is restored, before this returns.
+void CortexMPort::wait_until(uint64_t deadline_us) noexcept {
+    uint32_t primask = cortex_m::irq_disable();
+    if (!notified_.load(std::memory_order_acquire)) {
+        uint64_t now = now_us_masked();
+        if (deadline_us > now) {
+            bool timed = deadline_us != kNever;
+            timer::Regs& alarm = alarm_timer();
+            if (timed) {
+                uint64_t delta = deadline_us - now;
+                uint32_t us = delta > kMaxSleepUs ? kMaxSleepUs : static_cast<uint32_t>(delta);
+                // The alarm fires after exactly `reload` ticks: never before the deadline.
+                alarm.reload = us * board::kTicksPerUs;
+                alarm.ctrl = timer::kEnable | timer::kIrqEnable;
+            }
+            ++sleeps_;
+            cortex_m::wait_for_interrupt();
+            if (timed) {
+                // Disarm whatever woke us, and drop the alarm's pending interrupt so that its
+                // handler does not run for nothing: one interrupt entry less per timed wake-up.
+                alarm.ctrl = 0;
+                alarm.intstatus = timer::kIrqFlag;
+                nvic::clear_pending(board::irq::kTimer1);
+            }
+        }
+    }
+    // Consumed: it has ended this wait (or this wait never slept). A notify() from a handler
+    // that is still pending runs after the restore below and so ends the next wait.
+    notified_.store(false, std::memory_order_relaxed);
+    cortex_m::irq_restore(primask);
+}
+
+void CortexMPort::on_clock_irq() noexcept {
+    uint32_t primask = cortex_m::irq_disable();
+    sync_epoch();
+    cortex_m::irq_restore(primask);
+}
+
+void CortexMPort::on_alarm_irq() noexcept {
+    // Only reached when the alarm fired outside wait_until (it disarms on every exit).
+    timer::Regs& alarm = alarm_timer();
+    alarm.ctrl = 0;
+    alarm.intstatus = timer::kIrqFlag;
+}
+
+void CortexMPort::skip_to_epoch_end(uint32_t us_before_wrap) noexcept {
+    if (us_before_wrap > kMaxSleepUs) us_before_wrap = kMaxSleepUs;
+    uint32_t primask = cortex_m::irq_disable();
+    sync_epoch();
+    clock_timer().value = us_before_wrap * board::kTicksPerUs;
+    cortex_m::irq_restore(primask);
+}
+
+// ---- link-time hooks of irqio/port.hpp ----
+
+namespace port {
+
+IrqState irq_save() noexcept {
+    return cortex_m::irq_disable();
+}
+void irq_restore(IrqState previous) noexcept {
+    cortex_m::irq_restore(previous);
+}
+
+Port& default_port() noexcept {
+    if (!g_port.started()) g_port.start();
+    return g_port;
+}
+
+uint64_t clock_us() noexcept {
+    return default_port().now_us();
+}
+
+void fatal(const char* what, const char* file, int line) noexcept {
+    cortex_m::irq_disable();
+    namespace sh = cortex_m::semihosting;
+    sh::write("irqio fatal: ");
+    sh::write(what);
+    sh::write(" (");
+    sh::write(file);
+    sh::write(":");
+    sh::write_dec(static_cast<uint32_t>(line));
+    sh::write(")\n");
+    sh::exit(sh::kExitFatal);
+}
+
+}  // namespace port
+}  // namespace irqio
+
+extern "C" void TIMER0_IRQHandler() {
+    irqio::CortexMPort::instance().on_clock_irq();
+}
+extern "C" void TIMER1_IRQHandler() {
+    irqio::CortexMPort::instance().on_alarm_irq();
+}
