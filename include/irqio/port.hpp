@@ -1,5 +1,6 @@
 // The narrow interface between the portable core and a platform: now, wait until, notify, mask.
-// A loop owns one Port; the free functions below are link-time hooks that each port library defines.
+// A loop owns one Port; the free functions below are link-time hooks that each port library
+// defines.
 #pragma once
 #include <cstdint>
 
@@ -10,7 +11,7 @@ inline constexpr uint64_t kNever = UINT64_MAX;  // "no deadline" for Port::wait_
 // One instance per loop. now_us() and wait_until() are called only by the loop's own thread;
 // notify() may be called from any context (interrupt, signal handler, other thread or core).
 class Port {
-public:
+  public:
     // Monotonic microseconds from an arbitrary origin; 64 bits, so it never wraps in practice.
     virtual uint64_t now_us() noexcept = 0;
     // Sleeps until now_us() >= deadline_us, or until notify(); may return early (spurious).
@@ -22,7 +23,7 @@ public:
     // Task context, between passes of a busy loop: collect I/O readiness without sleeping.
     virtual void poll() noexcept {}
 
-protected:
+  protected:
     ~Port() = default;
 };
 

@@ -1,0 +1,95 @@
+// Where coroutine frames come from: the heap by default, or a fixed FramePool for heap-free
+// programs. Frames remember their allocator by a one-byte id, so a frame is always returned where
+// it came from.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "irqio/config.hpp"
+
+namespace irqio {
+
+class FrameAllocator {
+  public:
+    // Task context. Returns nullptr when exhausted: the task then fails with Error::no_memory.
+    virtual void* allocate(std::size_t bytes) noexcept = 0;
+    virtual void deallocate(void* p) noexcept = 0;
+    uint8_t id() const noexcept { return id_; }
+
+  protected:
+    FrameAllocator() noexcept;  // registers itself (at most 255 allocators per program)
+    ~FrameAllocator();
+
+  private:
+    uint8_t id_;
+};
+
+// Frames for tasks created on this thread from now on come from `a` (nullptr: the heap).
+void set_frame_allocator(FrameAllocator* a) noexcept;
+FrameAllocator* frame_allocator() noexcept;
+
+// RAII form of set_frame_allocator.
+class FrameAllocatorScope {
+  public:
+    explicit FrameAllocatorScope(FrameAllocator& a) noexcept : prev_(frame_allocator()) {
+        set_frame_allocator(&a);
+    }
+    ~FrameAllocatorScope() { set_frame_allocator(prev_); }
+    FrameAllocatorScope(const FrameAllocatorScope&) = delete;
+    FrameAllocatorScope& operator=(const FrameAllocatorScope&) = delete;
+
+  private:
+    FrameAllocator* prev_;
+};
+
+// Count blocks of BlockBytes each, in static storage. Task context of one thread only.
+// A frame larger than a block is refused (no_memory), never truncated.
+template <std::size_t BlockBytes, std::size_t Count>
+class FramePool final : public FrameAllocator {
+    static_assert(BlockBytes >= sizeof(void*) && BlockBytes % 16 == 0, "blocks are 16-byte units");
+
+  public:
+    FramePool() noexcept {
+        for (std::size_t i = 0; i < Count; ++i) push(storage_[i]);
+    }
+    void* allocate(std::size_t bytes) noexcept override {
+        if (bytes > BlockBytes || free_ == nullptr) {
+            ++refused_;
+            return nullptr;
+        }
+        Link* b = free_;
+        free_ = b->next;
+        ++used_;
+        if (used_ > high_water_) high_water_ = used_;
+        return b;
+    }
+    void deallocate(void* p) noexcept override {
+        push(p);
+        --used_;
+    }
+    std::size_t used() const noexcept { return used_; }
+    std::size_t high_water() const noexcept { return high_water_; }
+    std::size_t refused() const noexcept { return refused_; }
+    static constexpr std::size_t capacity() noexcept { return Count; }
+    static constexpr std::size_t block_bytes() noexcept { return BlockBytes; }
+
+  private:
+    struct Link {
+        Link* next;
+    };
+    void push(void* p) noexcept {
+        Link* l = static_cast<Link*>(p);
+        l->next = free_;
+        free_ = l;
+    }
+    alignas(16) unsigned char storage_[Count][BlockBytes];
+    Link* free_ = nullptr;
+    std::size_t used_ = 0, high_water_ = 0, refused_ = 0;
+};
+
+namespace detail {
+void* allocate_frame_block(std::size_t bytes, uint8_t& alloc_id) noexcept;
+void free_frame_block(void* p, uint8_t alloc_id) noexcept;
+}  // namespace detail
+
+}  // namespace irqio

@@ -1,0 +1,106 @@
+// Loop: runs tasks on one thread. The RunQueue and TimerHeap are touched only here, in task
+// context; every wake from outside (interrupt, signal, other thread) arrives through the IsrInbox.
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+#include "irqio/config.hpp"
+#include "irqio/core/run_queue.hpp"
+#include "irqio/core/step_hook.hpp"
+#include "irqio/core/task.hpp"
+#include "irqio/core/timer_heap.hpp"
+#include "irqio/core/wait_list.hpp"
+#include "irqio/isr/inbox.hpp"
+#include "irqio/isr/mpmc_ring.hpp"
+#include "irqio/port.hpp"
+
+namespace irqio {
+
+// What the loop has done; cheap counters, read in task context.
+struct LoopStats {
+    uint64_t steps = 0;        // task resumptions
+    uint64_t passes = 0;       // scheduler passes
+    uint64_t sleeps = 0;       // calls to Port::wait_until
+    uint64_t notifies = 0;     // Port::notify calls made by wakers
+    uint64_t inbox_nodes = 0;  // external wakes drained
+    uint64_t callbacks = 0;    // schedule() callbacks run
+    uint64_t timers_fired = 0;
+    uint32_t schedule_dropped = 0;  // schedule() refused because the ring was full
+};
+
+class Loop {
+  public:
+    explicit Loop(Port& port) noexcept;
+    ~Loop();
+    Loop(const Loop&) = delete;
+    Loop& operator=(const Loop&) = delete;
+
+    // Runs until `main` finishes, then cancels every task still pending and returns main's value.
+    // A main that is cancelled or could not be allocated is a documented assertion.
+    template <class T>
+    T run(Task<T> main);
+
+    // The loop running on this thread (nullptr outside run()).
+    static Loop* current() noexcept;
+    Port& port() noexcept { return port_; }
+    uint64_t now_us() noexcept { return port_.now_us(); }
+    const LoopStats& stats() const noexcept { return stats_; }
+    std::size_t ready_count() const noexcept { return ready_.size(); }
+    std::size_t timer_count() const noexcept { return timers_.size(); }
+    std::size_t task_count() const noexcept { return live_tasks_; }
+
+    // --- interfaces for the library's own awaitables and ports (task context unless noted) ---
+    void make_ready(detail::TaskBase* t, bool high) noexcept;
+    void add_timer(detail::TimerNode* n) noexcept;
+    void remove_timer(detail::TimerNode* n) noexcept;
+    detail::TaskBase* running() const noexcept { return running_; }
+    detail::TaskBase* spawn(detail::TaskBase* t, Priority prio, detail::TaskBase** owner) noexcept;
+    void cancel(detail::TaskBase* t) noexcept;
+    // Moves the tasks of another owner's list (a TaskGroup being destroyed) into the loop's.
+    void adopt(detail::TaskBase** head) noexcept;
+    void abort_running(Error why) noexcept;
+    // Any context: queue an external wake; notifies the port only if the loop may be asleep.
+    void post(detail::InboxNode* n) noexcept;
+    // Any context: run fn(arg) soon in task context, FIFO; false when the ring is full.
+    bool schedule(void (*fn)(void*), void* arg) noexcept;
+    void hold_callbacks() noexcept { ++callback_holds_; }
+    void release_callbacks() noexcept;
+    // True while the calling code runs in this loop's task context (not in a handler).
+    bool in_task_context() const noexcept;
+
+    // One scheduler pass; returns after running the tasks ready at its start (or after sleeping).
+    void run_once() noexcept;
+
+  private:
+    struct Callback {
+        void (*fn)(void*);
+        void* arg;
+    };
+    void step(detail::TaskBase* t) noexcept;
+    void complete(detail::TaskBase* t) noexcept;
+    void drain_inbox() noexcept;
+    void run_callbacks() noexcept;
+    void fire_timers() noexcept;
+    void idle() noexcept;
+    void cancel_all_and_settle() noexcept;
+    detail::TaskBase* start_main(detail::TaskBase* t) noexcept;
+    static void drain_callbacks(detail::InboxNode* n) noexcept;
+
+    Port& port_;
+    detail::RunQueue ready_;
+    detail::TimerHeap timers_;
+    detail::IsrInbox inbox_;
+    detail::TaskBase* tasks_ = nullptr;  // top-level tasks (not owned by a TaskGroup)
+    detail::TaskBase* running_ = nullptr;
+    Loop* prev_loop_ = nullptr;
+    std::size_t live_tasks_ = 0;
+    uint32_t callback_holds_ = 0;
+    bool in_callbacks_ = false;
+    std::atomic<bool> sleeping_{false};
+    detail::InboxNode callback_node_;
+    detail::MpmcRing<Callback, IRQIO_SCHEDULE_DEPTH> callbacks_;
+    LoopStats stats_;
+    friend struct LoopAccess;
+};
+
+}  // namespace irqio

@@ -1,0 +1,50 @@
+// RunQueue: tasks ready to run, high priority first, FIFO within a priority.
+// Task context only: interrupts never touch it, they go through the IsrInbox.
+#pragma once
+#include <cstddef>
+
+#include "irqio/core/task_base.hpp"
+
+namespace irqio::detail {
+
+class RunQueue {
+  public:
+    bool empty() const noexcept { return high_.head == nullptr && normal_.head == nullptr; }
+    std::size_t size() const noexcept { return size_; }
+    void push(TaskBase* t, bool high) noexcept {
+        (high ? high_ : normal_).push(t);
+        ++size_;
+    }
+    TaskBase* pop() noexcept {
+        TaskBase* t = high_.head ? high_.pop() : normal_.pop();
+        if (t) --size_;
+        return t;
+    }
+
+  private:
+    struct Fifo {
+        TaskBase* head = nullptr;
+        TaskBase* tail = nullptr;
+        void push(TaskBase* t) noexcept {
+            t->next = nullptr;
+            if (tail)
+                tail->next = t;
+            else
+                head = t;
+            tail = t;
+        }
+        TaskBase* pop() noexcept {
+            TaskBase* t = head;
+            if (t) {
+                head = t->next;
+                if (!head) tail = nullptr;
+                t->next = nullptr;
+            }
+            return t;
+        }
+    };
+    Fifo high_, normal_;
+    std::size_t size_ = 0;
+};
+
+}  // namespace irqio::detail

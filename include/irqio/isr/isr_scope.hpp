@@ -1,0 +1,33 @@
+// IsrScope: marks "this code runs in a handler" so any-context calls never take task-context paths.
+// irqio's own signal and interrupt trampolines open one; a raw handler installed by other means
+// must open one too before it calls into irqio (Cortex-M handlers are recognised without it).
+#pragma once
+#include <cstdint>
+
+#include "irqio/config.hpp"
+
+namespace irqio {
+namespace detail {
+extern IRQIO_THREAD_LOCAL uint32_t isr_depth;
+
+inline bool in_handler() noexcept {
+#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
+    defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
+    uint32_t ipsr;
+    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
+    return ipsr != 0 || isr_depth != 0;
+#else
+    return isr_depth != 0;
+#endif
+}
+}  // namespace detail
+
+class IsrScope {
+  public:
+    IsrScope() noexcept { ++detail::isr_depth; }
+    ~IsrScope() { --detail::isr_depth; }
+    IsrScope(const IsrScope&) = delete;
+    IsrScope& operator=(const IsrScope&) = delete;
+};
+
+}  // namespace irqio

@@ -1,0 +1,84 @@
+// MpmcRing<T, N>: a bounded ring that any context may push to and pop from without a lock.
+// Each cell carries a sequence number (Vyukov's scheme), so producers and consumers never share a
+// slot.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <new>
+#include <utility>
+
+#include "irqio/core/atomic_ops.hpp"
+
+namespace irqio::detail {
+
+template <class T, uint32_t N>
+class MpmcRing {
+    static_assert(N >= 2 && (N & (N - 1)) == 0, "capacity must be a power of two");
+
+  public:
+    MpmcRing() noexcept {
+        for (uint32_t i = 0; i < N; ++i) cells_[i].seq.store(i, std::memory_order_relaxed);
+    }
+    ~MpmcRing() {
+        T v;
+        while (pop(v)) {
+        }
+    }
+
+    bool push(const T& v) noexcept { return emplace(v); }
+    template <class U>
+    bool emplace(U&& v) noexcept {
+        uint32_t pos = enq_.load(std::memory_order_relaxed);
+        Cell* c;
+        for (;;) {
+            c = &cells_[pos & (N - 1)];
+            int32_t dif = static_cast<int32_t>(c->seq.load(std::memory_order_acquire) - pos);
+            if (dif == 0) {
+                if (atomic_cas(enq_, pos, pos + 1)) break;
+            } else if (dif < 0) {
+                return false;  // full
+            } else {
+                pos = enq_.load(std::memory_order_relaxed);
+            }
+        }
+        new (c->data) T(std::forward<U>(v));
+        c->seq.store(pos + 1, std::memory_order_release);
+        return true;
+    }
+    bool pop(T& out) noexcept {
+        uint32_t pos = deq_.load(std::memory_order_relaxed);
+        Cell* c;
+        for (;;) {
+            c = &cells_[pos & (N - 1)];
+            int32_t dif = static_cast<int32_t>(c->seq.load(std::memory_order_acquire) - (pos + 1));
+            if (dif == 0) {
+                if (atomic_cas(deq_, pos, pos + 1)) break;
+            } else if (dif < 0) {
+                return false;  // empty (or the producer of this cell has not finished)
+            } else {
+                pos = deq_.load(std::memory_order_relaxed);
+            }
+        }
+        T* p = std::launder(reinterpret_cast<T*>(c->data));
+        out = std::move(*p);
+        p->~T();
+        c->seq.store(pos + N, std::memory_order_release);
+        return true;
+    }
+    uint32_t size() const noexcept {
+        uint32_t d = enq_.load(std::memory_order_acquire) - deq_.load(std::memory_order_acquire);
+        return d > N ? N : d;
+    }
+    static constexpr uint32_t capacity() noexcept { return N; }
+
+  private:
+    struct Cell {
+        std::atomic<uint32_t> seq;
+        alignas(T) unsigned char data[sizeof(T)];
+    };
+    Cell cells_[N];
+    std::atomic<uint32_t> enq_{0};
+    std::atomic<uint32_t> deq_{0};
+};
+
+}  // namespace irqio::detail

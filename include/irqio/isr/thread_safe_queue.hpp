@@ -1,0 +1,192 @@
+// ThreadSafeQueue<T, N>: fixed storage, any context may try_put/try_get; tasks may also await.
+// A full queue refuses and counts the drop; a task waiting for data (or space) is woken via the
+// inbox.
+#pragma once
+#include <atomic>
+#include <coroutine>
+#include <cstdint>
+#include <utility>
+
+#include "irqio/core/loop.hpp"
+#include "irqio/core/wait_list.hpp"
+#include "irqio/isr/inbox.hpp"
+#include "irqio/isr/mpmc_ring.hpp"
+
+namespace irqio {
+
+template <class T, uint32_t N>
+class ThreadSafeQueue {
+  public:
+    ThreadSafeQueue() noexcept { node_.drain = &ThreadSafeQueue::drain; }
+    ~ThreadSafeQueue() {
+        IRQIO_ASSERT(getters_.empty() && putters_.empty(),
+                     "ThreadSafeQueue destroyed while tasks wait");
+    }
+    ThreadSafeQueue(const ThreadSafeQueue&) = delete;
+
+    // Any context: false when full (the drop is counted).
+    bool try_put(const T& v) noexcept {
+        if (!ring_.push(v)) {
+            detail::atomic_fetch_add(dropped_, uint32_t{1});
+            return false;
+        }
+        if (want_.load(std::memory_order_seq_cst) & kWantData) signal();
+        return true;
+    }
+    // Any context: Error::empty when nothing is there.
+    Result<T> try_get() noexcept {
+        alignas(T) unsigned char buf[sizeof(T)];
+        T* v = new (buf) T();
+        if (!ring_.pop(*v)) {
+            v->~T();
+            return Error::empty;
+        }
+        if (want_.load(std::memory_order_seq_cst) & kWantSpace) signal();
+        Result<T> r(std::move(*v));
+        v->~T();
+        return r;
+    }
+    uint32_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+    uint32_t size() const noexcept { return ring_.size(); }
+    bool empty() const noexcept { return ring_.size() == 0; }
+    static constexpr uint32_t capacity() noexcept { return N; }
+
+    class GetAwaiter {
+      public:
+        explicit GetAwaiter(ThreadSafeQueue* q) noexcept : q_(q) {}
+        GetAwaiter(GetAwaiter&& o) noexcept : q_(o.q_) {}
+        ~GetAwaiter() {
+            if (node_.state == detail::WaitNode::linked)
+                q_->getters_.remove(&node_);
+            else if (node_.state == detail::WaitNode::woken)
+                q_->give_back(std::move(slot_));
+        }
+        bool await_ready() noexcept { return q_->getters_.empty() && q_->ring_.pop(slot_); }
+        bool await_suspend(std::coroutine_handle<> h) noexcept {
+            q_->bind(kWantData);
+            if (q_->getters_.empty() && q_->ring_.pop(slot_)) return false;  // raced a put
+            link(q_->getters_, h);
+            return true;
+        }
+        Result<T> await_resume() noexcept {
+            node_.state = detail::WaitNode::idle;
+            return std::move(slot_);
+        }
+
+      private:
+        friend class ThreadSafeQueue;
+        void link(detail::WaitList& l, std::coroutine_handle<> h) noexcept {
+            detail::TaskBase* t = Loop::current()->running();
+            t->resume = h;
+            node_.task = t;
+            l.push_back(&node_);
+        }
+        ThreadSafeQueue* q_;
+        detail::WaitNode node_;
+        T slot_{};
+    };
+
+    class PutAwaiter {
+      public:
+        PutAwaiter(ThreadSafeQueue* q, const T& v) noexcept : q_(q), v_(v) {}
+        PutAwaiter(PutAwaiter&& o) noexcept : q_(o.q_), v_(std::move(o.v_)) {}
+        ~PutAwaiter() {
+            if (node_.state == detail::WaitNode::linked) q_->putters_.remove(&node_);
+        }
+        bool await_ready() noexcept { return q_->putters_.empty() && q_->ring_.push(v_); }
+        bool await_suspend(std::coroutine_handle<> h) noexcept {
+            q_->bind(kWantSpace);
+            if (q_->putters_.empty() && q_->ring_.push(v_)) return false;
+            detail::TaskBase* t = Loop::current()->running();
+            t->resume = h;
+            node_.task = t;
+            q_->putters_.push_back(&node_);
+            return true;
+        }
+        Result<void> await_resume() noexcept {
+            node_.state = detail::WaitNode::idle;
+            return {};
+        }
+
+      private:
+        friend class ThreadSafeQueue;
+        ThreadSafeQueue* q_;
+        T v_;
+        detail::WaitNode node_;
+    };
+
+    // Task context.
+    GetAwaiter get() noexcept { return GetAwaiter(this); }
+    PutAwaiter put(const T& v) noexcept { return PutAwaiter(this, v); }
+
+  private:
+    static constexpr uint8_t kWantData = 1, kWantSpace = 2;
+
+    void bind(uint8_t want) noexcept {
+        Loop* l = Loop::current();
+        if (loop_.load(std::memory_order_relaxed) != l) loop_.store(l, std::memory_order_seq_cst);
+        if ((want_.load(std::memory_order_relaxed) & want) == 0) {
+            uint8_t w = want_.load(std::memory_order_relaxed);
+            while (!detail::atomic_cas<uint8_t>(want_, w, static_cast<uint8_t>(w | want))) {
+            }
+        }
+    }
+    void signal() noexcept {
+        Loop* l = loop_.load(std::memory_order_seq_cst);
+        if (!l) return;
+        if (l->in_task_context())
+            serve();
+        else
+            l->post(&node_);
+    }
+    // Task context: hands items to waiting getters and slots to waiting putters, oldest first.
+    void serve() noexcept {
+        for (;;) {
+            while (!getters_.empty()) {
+                auto* g = static_cast<GetAwaiter*>(owner_of(getters_.front(), true));
+                if (!ring_.pop(g->slot_)) break;
+                detail::wake_one(getters_);
+            }
+            while (!putters_.empty()) {
+                auto* p = static_cast<PutAwaiter*>(owner_of(putters_.front(), false));
+                if (!ring_.push(p->v_)) break;
+                detail::wake_one(putters_);
+            }
+            uint8_t want = static_cast<uint8_t>((getters_.empty() ? 0 : kWantData) |
+                                                (putters_.empty() ? 0 : kWantSpace));
+            want_.store(want, std::memory_order_seq_cst);
+            // Re-check after publishing what we still want: a put/get may have slipped in.
+            bool more =
+                (!getters_.empty() && ring_.size() > 0) || (!putters_.empty() && ring_.size() < N);
+            if (!more) return;
+        }
+    }
+    void* owner_of(detail::WaitNode* n, bool getter) noexcept {
+        return getter
+                   ? static_cast<void*>(reinterpret_cast<char*>(n) - offsetof(GetAwaiter, node_))
+                   : static_cast<void*>(reinterpret_cast<char*>(n) - offsetof(PutAwaiter, node_));
+    }
+    // A getter handed an item but cancelled before it ran: the item goes to the next getter, or
+    // back into the ring. Only if the ring filled up meanwhile is it counted as dropped.
+    void give_back(T&& v) noexcept {
+        if (!getters_.empty()) {
+            auto* g = static_cast<GetAwaiter*>(owner_of(getters_.front(), true));
+            g->slot_ = std::move(v);
+            detail::wake_one(getters_);
+        } else if (!ring_.push(v)) {
+            detail::atomic_fetch_add(dropped_, uint32_t{1});
+        }
+    }
+    static void drain(detail::InboxNode* n) noexcept {
+        reinterpret_cast<ThreadSafeQueue*>(n)->serve();
+    }
+
+    detail::InboxNode node_;  // first member
+    detail::MpmcRing<T, N> ring_;
+    std::atomic<uint32_t> dropped_{0};
+    std::atomic<uint8_t> want_{0};
+    std::atomic<Loop*> loop_{nullptr};
+    detail::WaitList getters_, putters_;
+};
+
+}  // namespace irqio

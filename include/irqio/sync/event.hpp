@@ -1,0 +1,56 @@
+// Event: a level that tasks wait on. set() works from any context; every task waiting when it was
+// set wakes, in FIFO order. From a handler, set() leaves a mark and queues the Event on the loop's
+// inbox.
+#pragma once
+#include <atomic>
+#include <coroutine>
+
+#include "irqio/core/loop.hpp"
+#include "irqio/core/wait_list.hpp"
+#include "irqio/isr/inbox.hpp"
+
+namespace irqio {
+
+class Event {
+  public:
+    Event() noexcept { node_.drain = &Event::drain; }
+    ~Event();
+    Event(const Event&) = delete;
+    Event& operator=(const Event&) = delete;
+
+    // Any context.
+    void set() noexcept;
+    // Task context. Waiters that waited before a set() still wake even if clear() comes first.
+    void clear() noexcept;
+    bool is_set() const noexcept { return level_.load(std::memory_order_acquire) != 0; }
+
+    class Awaiter {
+      public:
+        Awaiter(Event* ev, Priority p) noexcept : ev_(ev) { node_.priority = p; }
+        Awaiter(const Awaiter&) = delete;
+        Awaiter(Awaiter&& o) noexcept : ev_(o.ev_) { node_.priority = o.node_.priority; }
+        ~Awaiter() {
+            if (node_.state == detail::WaitNode::linked) ev_->waiters_.remove(&node_);
+        }
+        bool await_ready() const noexcept { return ev_->is_set(); }
+        bool await_suspend(std::coroutine_handle<> h) noexcept;
+        void await_resume() noexcept { node_.state = detail::WaitNode::idle; }
+
+      private:
+        Event* ev_;
+        detail::WaitNode node_;
+    };
+    // Task context; `prio` high puts the woken task ahead of every normal ready task.
+    Awaiter wait(Priority prio = Priority::normal) noexcept { return Awaiter(this, prio); }
+    bool has_waiters() const noexcept { return !waiters_.empty(); }
+
+  private:
+    static void drain(detail::InboxNode* n) noexcept;
+    detail::InboxNode node_;  // first member: drain() recovers the Event from it
+    std::atomic<uint8_t> level_{0};
+    std::atomic<uint8_t> pending_{0};   // a set() from a handler not yet turned into wakes
+    std::atomic<Loop*> loop_{nullptr};  // loop of the waiters, published before they wait
+    detail::WaitList waiters_;
+};
+
+}  // namespace irqio

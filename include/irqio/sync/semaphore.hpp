@@ -1,0 +1,55 @@
+// Semaphore: a counter of permits. release() works from any context (an interrupt returning a
+// buffer, say); acquire() waits in FIFO order and a permit handed to a cancelled waiter is given
+// back.
+#pragma once
+#include <atomic>
+#include <coroutine>
+#include <cstdint>
+
+#include "irqio/core/loop.hpp"
+#include "irqio/core/wait_list.hpp"
+#include "irqio/isr/inbox.hpp"
+
+namespace irqio {
+
+class Semaphore {
+  public:
+    explicit Semaphore(int32_t initial = 0) noexcept : count_(initial) {
+        node_.drain = &Semaphore::drain;
+    }
+    ~Semaphore();
+    Semaphore(const Semaphore&) = delete;
+
+    // Any context.
+    void release() noexcept;
+    // Any context: takes a permit if one is free and nobody is queued for it.
+    bool try_acquire() noexcept;
+    int32_t value() const noexcept { return count_.load(std::memory_order_acquire); }
+
+    class Awaiter {
+      public:
+        explicit Awaiter(Semaphore* s) noexcept : sem_(s) {}
+        Awaiter(const Awaiter&) = delete;
+        Awaiter(Awaiter&& o) noexcept : sem_(o.sem_) {}
+        ~Awaiter();
+        bool await_ready() noexcept { return sem_->waiters_.empty() && sem_->take(); }
+        bool await_suspend(std::coroutine_handle<> h) noexcept;
+        void await_resume() noexcept { node_.state = detail::WaitNode::idle; }
+
+      private:
+        Semaphore* sem_;
+        detail::WaitNode node_;
+    };
+    Awaiter acquire() noexcept { return Awaiter(this); }
+
+  private:
+    bool take() noexcept;
+    void grant() noexcept;  // task context: hand free permits to waiters, oldest first
+    static void drain(detail::InboxNode* n) noexcept;
+    detail::InboxNode node_;  // first member
+    std::atomic<int32_t> count_;
+    std::atomic<Loop*> loop_{nullptr};
+    detail::WaitList waiters_;
+};
+
+}  // namespace irqio

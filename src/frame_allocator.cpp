@@ -1,0 +1,55 @@
+// Frame allocation: a table of registered allocators indexed by the id stored in each task header.
+// Id 0 is the heap (operator new); pools register themselves on construction.
+#include <atomic>
+#include <new>
+
+#include "irqio/config.hpp"
+#include "irqio/core/frame_allocator.hpp"
+
+namespace irqio {
+namespace {
+std::atomic<FrameAllocator*> g_allocators[256];
+std::atomic<unsigned> g_next_id{1};
+IRQIO_THREAD_LOCAL FrameAllocator* t_current = nullptr;
+}  // namespace
+
+FrameAllocator::FrameAllocator() noexcept {
+    unsigned id = g_next_id.fetch_add(1);
+    IRQIO_ASSERT(id < 256, "more than 255 frame allocators");
+    id_ = static_cast<uint8_t>(id);
+    g_allocators[id_].store(this);
+}
+
+FrameAllocator::~FrameAllocator() {
+    g_allocators[id_].store(nullptr);
+    if (t_current == this) t_current = nullptr;
+}
+
+void set_frame_allocator(FrameAllocator* a) noexcept {
+    t_current = a;
+}
+FrameAllocator* frame_allocator() noexcept {
+    return t_current;
+}
+
+namespace detail {
+void* allocate_frame_block(std::size_t bytes, uint8_t& alloc_id) noexcept {
+    if (FrameAllocator* a = t_current) {
+        alloc_id = a->id();
+        return a->allocate(bytes);
+    }
+    alloc_id = 0;
+    return ::operator new(bytes, std::nothrow);
+}
+
+void free_frame_block(void* p, uint8_t alloc_id) noexcept {
+    if (alloc_id == 0) {
+        ::operator delete(p);
+        return;
+    }
+    FrameAllocator* a = g_allocators[alloc_id].load();
+    IRQIO_ASSERT(a != nullptr, "frame freed after its FramePool was destroyed");
+    a->deallocate(p);
+}
+}  // namespace detail
+}  // namespace irqio

@@ -1,0 +1,339 @@
+// The scheduler: passes over the RunQueue, draining the IsrInbox between task steps,
+// firing timers once per pass and sleeping in the port only when nothing is ready.
+#include "irqio/core/loop.hpp"
+
+#include "irqio/core/task_handle.hpp"
+#include "irqio/isr/isr_scope.hpp"
+
+namespace irqio {
+namespace detail {
+IRQIO_THREAD_LOCAL uint32_t isr_depth = 0;
+extern std::atomic<Loop*> g_default_loop;
+}  // namespace detail
+namespace {
+IRQIO_THREAD_LOCAL Loop* t_loop = nullptr;
+
+using detail::TaskBase;
+
+void link_task(TaskBase** head, TaskBase* t) noexcept {
+    t->sib_next = *head;
+    if (*head) (*head)->sib_pprev = &t->sib_next;
+    *head = t;
+    t->sib_pprev = head;
+}
+void unlink_task(TaskBase* t) noexcept {
+    if (!t->sib_pprev) return;
+    *t->sib_pprev = t->sib_next;
+    if (t->sib_next) t->sib_next->sib_pprev = t->sib_pprev;
+    t->sib_pprev = nullptr;
+    t->sib_next = nullptr;
+}
+}  // namespace
+
+Loop::Loop(Port& port) noexcept : port_(port) {
+    callback_node_.drain = &Loop::drain_callbacks;
+}
+
+Loop::~Loop() {
+    if (tasks_) {
+        Loop* prev = t_loop;
+        t_loop = this;
+        cancel_all_and_settle();
+        t_loop = prev;
+    }
+}
+
+Loop* Loop::current() noexcept {
+    return t_loop;
+}
+
+bool Loop::in_task_context() const noexcept {
+    return t_loop == this && !detail::in_handler();
+}
+
+void Loop::make_ready(TaskBase* t, bool high) noexcept {
+    if (t->flags & (detail::kQueued | detail::kDone)) return;
+    t->flags |= detail::kQueued;
+    detail::step_hook(detail::StepPoint::run_queue_push);
+    ready_.push(t, high || t->has(detail::kHigh));
+}
+
+void Loop::add_timer(detail::TimerNode* n) noexcept {
+    timers_.insert(n);
+}
+void Loop::remove_timer(detail::TimerNode* n) noexcept {
+    timers_.remove(n);
+}
+
+TaskBase* Loop::spawn(TaskBase* t, Priority prio, TaskBase** owner) noexcept {
+    t->flags |= detail::kRoot;
+    if (prio == Priority::high) t->flags |= detail::kHigh;
+    link_task(owner ? owner : &tasks_, t);
+    ++live_tasks_;
+    t->resume = t->frame_handle();
+    make_ready(t, false);
+    return t;
+}
+
+void Loop::cancel(TaskBase* t) noexcept {
+    if (t->flags & (detail::kDone | detail::kCancelReq)) return;
+    t->flags |= detail::kCancelReq;
+    if (t->flags & (detail::kRunning | detail::kQueued)) return;  // handled when it suspends / runs
+    make_ready(t, false);
+}
+
+void Loop::adopt(TaskBase** head) noexcept {
+    while (TaskBase* t = *head) {
+        unlink_task(t);
+        link_task(&tasks_, t);
+    }
+}
+
+void Loop::abort_running(Error why) noexcept {
+    IRQIO_ASSERT(running_ != nullptr, "abort_running outside a task");
+    running_->error = why;
+    running_->flags |= detail::kCancelReq;
+}
+
+void Loop::step(TaskBase* t) noexcept {
+    t->flags &= ~detail::kQueued;
+    detail::step_hook(detail::StepPoint::run_queue_pop);
+    if (t->has(detail::kCancelReq)) {
+        complete(t);
+        return;
+    }
+    running_ = t;
+    t->flags |= detail::kRunning;
+    ++stats_.steps;
+    t->resume.resume();
+    t->flags &= ~detail::kRunning;
+    running_ = nullptr;
+    if (t->has(detail::kDone))
+        complete(t);
+    else if (t->has(detail::kCancelReq) && !t->has(detail::kQueued))
+        complete(t);
+}
+
+void Loop::complete(TaskBase* t) noexcept {
+    const bool finished = t->has(detail::kDone);
+    t->flags |= detail::kDone;
+    if (!finished && t->error == Error::none) t->error = Error::cancelled;
+    ++t->refs;  // keep the header while cleanup runs and awaiters are told
+    unlink_task(t);
+    --live_tasks_;
+    if (!finished) detail::step_hook(detail::StepPoint::cancel);
+    t->frame_handle().destroy();
+    // Wake those awaiting this task, oldest first (the list is newest first).
+    detail::WaitNode* n = t->awaiters;
+    t->awaiters = nullptr;
+    detail::WaitNode* tail = n;
+    while (tail && tail->next) tail = tail->next;
+    for (detail::WaitNode* w = tail; w;) {
+        detail::WaitNode* prev = w->prev;
+        w->next = w->prev = nullptr;
+        detail::wake(w);
+        w = prev;
+    }
+    detail::drop_task_ref(t);
+}
+
+void Loop::drain_inbox() noexcept {
+    if (inbox_.empty()) return;
+    detail::InboxNode* n = inbox_.take_all();
+    detail::step_hook(detail::StepPoint::inbox_take);
+    while (n) {
+        detail::InboxNode* next = n->next;
+        n->queued.store(0, std::memory_order_seq_cst);  // a set from now on queues it again
+        n->drain(n);
+        ++stats_.inbox_nodes;
+        n = next;
+        if (n) detail::step_hook(detail::StepPoint::inbox_drain_node);
+    }
+}
+
+void Loop::post(detail::InboxNode* n) noexcept {
+    if (detail::atomic_exchange<uint8_t>(n->queued, 1) != 0) return;  // already on its way
+    inbox_.push(n);
+    if (sleeping_.load(std::memory_order_seq_cst) && detail::atomic_exchange(sleeping_, false)) {
+        port_.notify();
+    }
+}
+
+bool Loop::schedule(void (*fn)(void*), void* arg) noexcept {
+    if (!callbacks_.push(Callback{fn, arg})) return false;
+    post(&callback_node_);
+    return true;
+}
+
+void Loop::drain_callbacks(detail::InboxNode* n) noexcept {
+    Loop* self =
+        reinterpret_cast<Loop*>(reinterpret_cast<char*>(n) - offsetof(Loop, callback_node_));
+    self->run_callbacks();
+}
+
+void Loop::release_callbacks() noexcept {
+    IRQIO_ASSERT(callback_holds_ > 0, "ScheduleLock released twice");
+    if (--callback_holds_ == 0 && callbacks_.size() != 0) post(&callback_node_);
+}
+
+void Loop::run_callbacks() noexcept {
+    if (callback_holds_ != 0 || in_callbacks_) return;  // held: released later re-posts
+    in_callbacks_ = true;
+    detail::step_hook(detail::StepPoint::callbacks);
+    // Only those queued now: a callback that schedules another does not starve the tasks.
+    uint32_t n = callbacks_.size();
+    Callback c;
+    while (n-- > 0 && callback_holds_ == 0 && callbacks_.pop(c)) {
+        ++stats_.callbacks;
+        c.fn(c.arg);
+    }
+    in_callbacks_ = false;
+    if (callbacks_.size() != 0 && callback_holds_ == 0) post(&callback_node_);
+}
+
+void Loop::fire_timers() noexcept {
+    const uint64_t now = port_.now_us();
+    while (detail::TimerNode* top = timers_.top()) {
+        if (top->deadline > now) break;
+        timers_.pop();
+        ++stats_.timers_fired;
+        if (top->kind == detail::TimerNode::wake_task) {
+            make_ready(top->task, false);
+        } else {
+            auto* cb = static_cast<detail::CallbackTimer*>(top);
+            cb->expire(cb);
+        }
+    }
+}
+
+void Loop::idle() noexcept {
+    const uint64_t deadline = timers_.empty() ? kNever : timers_.top()->deadline;
+    sleeping_.store(true, std::memory_order_seq_cst);
+    detail::step_hook(detail::StepPoint::before_sleep);
+    if (inbox_.empty() && ready_.empty()) {
+        ++stats_.sleeps;
+        port_.wait_until(deadline);
+    }
+    sleeping_.store(false, std::memory_order_relaxed);
+    detail::step_hook(detail::StepPoint::after_wake);
+}
+
+void Loop::run_once() noexcept {
+    ++stats_.passes;
+    drain_inbox();
+    if (!timers_.empty()) fire_timers();
+    if (ready_.empty()) {
+        idle();
+        return;
+    }
+    // Run the tasks ready now; those made ready meanwhile wait for the next pass (fairness),
+    // except that high-priority tasks are taken first whenever they appear.
+    std::size_t budget = ready_.size();
+    while (budget-- > 0) {
+        TaskBase* t = ready_.pop();
+        if (!t) break;
+        step(t);
+        drain_inbox();
+    }
+    if ((stats_.passes & 63) == 0) port_.poll();
+}
+
+void Loop::cancel_all_and_settle() noexcept {
+    while (tasks_) {
+        for (TaskBase* x = tasks_; x; x = x->sib_next) cancel(x);
+        while (!ready_.empty()) run_once();
+        if (tasks_ && ready_.empty()) {
+            // Tasks that ignore cancellation cannot exist (cancel always queues), but a task
+            // created by a destructor during cleanup is cancelled in the next round.
+            bool any_uncancelled = false;
+            for (TaskBase* x = tasks_; x; x = x->sib_next)
+                if (!x->has(detail::kCancelReq)) any_uncancelled = true;
+            if (!any_uncancelled) run_once();
+        }
+    }
+}
+
+TaskBase* Loop::start_main(TaskBase* t) noexcept {
+    prev_loop_ = t_loop;
+    t_loop = this;
+    Loop* no_loop = nullptr;  // schedule() targets the first loop started while none ran
+    const bool is_default = detail::g_default_loop.compare_exchange_strong(no_loop, this);
+    spawn(t, Priority::normal, nullptr);
+    while (!t->has(detail::kDone)) run_once();
+    cancel_all_and_settle();
+    if (is_default) detail::g_default_loop.store(nullptr);
+    t_loop = prev_loop_;
+    return t;
+}
+
+namespace detail {
+
+void wake(WaitNode* n) noexcept {
+    step_hook(StepPoint::waiter_wake);
+    n->state = WaitNode::woken;
+    t_loop->make_ready(n->task, n->priority == Priority::high);
+}
+bool wake_one(WaitList& l) noexcept {
+    WaitNode* n = l.pop_front();
+    if (!n) return false;
+    wake(n);
+    return true;
+}
+void wake_all(WaitList& l) noexcept {
+    while (wake_one(l)) {
+    }
+}
+
+TaskBase* running_task() noexcept {
+    return t_loop ? t_loop->running() : nullptr;
+}
+void abort_running(Error why) noexcept {
+    t_loop->abort_running(why);
+}
+
+void await_task(TaskBase* t, WaitNode* n, std::coroutine_handle<> c) noexcept {
+    TaskBase* me = t_loop->running();
+    me->resume = c;
+    n->task = me;
+    n->prev = nullptr;
+    n->next = t->awaiters;
+    if (t->awaiters) t->awaiters->prev = n;
+    t->awaiters = n;
+    n->state = WaitNode::linked;
+}
+void unawait_task(TaskBase* t, WaitNode* n) noexcept {
+    if (n->prev)
+        n->prev->next = n->next;
+    else
+        t->awaiters = n->next;
+    if (n->next) n->next->prev = n->prev;
+    n->next = n->prev = nullptr;
+    n->state = WaitNode::idle;
+}
+
+void frame_gone(TaskBase* t) noexcept {
+    if (t->refs == 0)
+        release_task_block(t);
+    else
+        t->flags |= kFrameGone;
+}
+void release_task_block(TaskBase* t) noexcept {
+    if (t->has(kDispose)) static_cast<DisposableTaskBase*>(t)->dispose(t);
+    const uint8_t id = t->alloc_id;
+    t->~TaskBase();
+    free_frame_block(t, id);
+}
+void add_task_ref(TaskBase* t) noexcept {
+    ++t->refs;
+}
+void drop_task_ref(TaskBase* t) noexcept {
+    if (--t->refs == 0 && t->has(kFrameGone)) release_task_block(t);
+}
+
+}  // namespace detail
+
+TaskHandle<void> current_task() noexcept {
+    return TaskHandle<void>(detail::running_task());
+}
+
+}  // namespace irqio
