@@ -7,6 +7,9 @@
 #include "check.hpp"
 #include "irqio/cortex_m.hpp"
 #include "irqio/cortex_m/cmsdk_dualtimer.hpp"
+#include "irqio/cortex_m/irq.hpp"
+#include "irqio/cortex_m/mps2_an385.hpp"
+#include "irqio/cortex_m/nvic.hpp"
 
 namespace {
 
@@ -72,30 +75,55 @@ void test_notify_from_isr_ends_wait() {
     CM_CHECK(port().now_us() >= next);
 }
 
-// The lost-wake-up hunt. Each round arms a one-shot interrupt a little later than the last
-// (1, 2, 3 ... us), so across rounds it lands at every point of the loop below, including between
-// the flag check and the sleep. An idle that checked and slept as two separate steps would
-// sleep forever in some round (nothing else is due for 134 s).
+// The lost-wake-up hunt. Round r arms a one-shot interrupt r % 100 + 1 timer ticks ahead
+// (40 instructions each under -icount shift=0) and waits a varying time between its check and
+// its sleep, so across rounds the interrupt lands everywhere in the loop below: before the
+// check, between the check and the masked test inside wait_until (the race window: the sticky
+// flag must end that wait at once), and during wfi. An idle that checked and
+// slept as two separate steps would sleep forever in some round (nothing else is due for 134 s);
+// the runner's timeout would then fail the test.
 void test_no_lost_wakeup() {
-    constexpr uint32_t kRounds = 600;
-    uint32_t sleeps_before = port().sleeps();
-    uint32_t waits = 0;
+    constexpr uint32_t kRounds = 1000;
+    uint32_t before_check = 0, flag_ended = 0, slept = 0;
     for (uint32_t round = 0; round < kRounds; ++round) {
+        port().wait_until(0);  // past deadline: returns at once and drops a stale notify
         g_ticks.store(0, std::memory_order_relaxed);
-        DualTimer::start_oneshot(1 + round % 60, count_and_notify, nullptr);
+        DualTimer::start_oneshot_ticks(round % 100 + 1, count_and_notify, nullptr);
+        bool waited = false;
         while (g_ticks.load(std::memory_order_acquire) == 0) {
+            // Widen the window between the check and the sleep by a varying amount, as a
+            // scheduler that found no ready task and does some bookkeeping before it idles.
+            for (uint32_t spin = round % 64 * 16; spin != 0; --spin) asm volatile("");
+            uint32_t sleeps = port().sleeps();
             port().wait_until(irqio::kNever);
-            ++waits;
+            (port().sleeps() == sleeps ? flag_ended : slept) += 1;
+            waited = true;
         }
+        if (!waited) ++before_check;
     }
     DualTimer::stop();
-    uint32_t slept = port().sleeps() - sleeps_before;
     report("lost-wake-up hunt: rounds", kRounds);
-    report("lost-wake-up hunt: wait_until calls", waits);
-    report("lost-wake-up hunt: of which slept in wfi", slept);
-    // The rest returned at once on the sticky flag: the interrupt had come after the check.
-    report("lost-wake-up hunt: of which ended by an earlier notify", waits - slept);
-    CM_CHECK(slept <= waits);
+    report("  interrupt before the loop's check", before_check);
+    report("  interrupt in the race window, wait ended by the sticky flag", flag_ended);
+    report("  interrupt during wfi", slept);
+    CM_CHECK(before_check + flag_ended + slept >= kRounds);
+}
+
+// The race window on purpose: the loop has checked (no tick yet), then the interrupt comes
+// (pended by software, so it runs at once) before the loop calls wait_until. That wait must end
+// at once without sleeping.
+void test_interrupt_in_the_window() {
+    g_ticks.store(0);
+    port().wait_until(0);                                            // drop any stale notify
+    DualTimer::start_oneshot(1'000'000, count_and_notify, nullptr);  // armed, far away
+    uint32_t sleeps = port().sleeps();
+    CM_CHECK(g_ticks.load() == 0);  // the check: nothing to do, so the loop will sleep
+    irqio::cortex_m::nvic::pend(irqio::cortex_m::board::irq::kDualTimer);
+    irqio::cortex_m::barrier();
+    CM_CHECK(g_ticks.load() == 1);  // the handler ran in the window
+    port().wait_until(irqio::kNever);
+    CM_CHECK(port().sleeps() == sleeps);  // ended by the sticky flag, never slept
+    DualTimer::stop();
 }
 
 }  // namespace
@@ -104,6 +132,7 @@ int main() {
     cm_test::sh::write("cm_timer_irq: dual timer interrupt -> notify() -> wait_until\n");
     test_periodic_n_times();
     test_notify_from_isr_ends_wait();
+    test_interrupt_in_the_window();
     test_no_lost_wakeup();
     cm_test::sh::write("PASS\n");
     return 0;

@@ -34,12 +34,11 @@ DualTimer::Hook g_hook = nullptr;
 void* g_arg = nullptr;
 volatile uint32_t g_fired = 0;
 
-void start(uint32_t us, uint32_t mode, DualTimer::Hook hook, void* arg, uint8_t priority) {
+void start(uint32_t ticks, uint32_t mode, DualTimer::Hook hook, void* arg, uint8_t priority) {
     DualTimer::stop();
     g_hook = hook;
     g_arg = arg;
     g_fired = 0;
-    uint32_t ticks = us * board::kTicksPerUs;
     // The counter steps ticks-1 .. 0 and interrupts on reaching 0: `ticks` steps per period.
     regs().control = k32Bit | mode;  // configure while stopped
     regs().load = ticks > 1 ? ticks - 1 : 1;
@@ -52,11 +51,16 @@ void start(uint32_t us, uint32_t mode, DualTimer::Hook hook, void* arg, uint8_t 
 
 void DualTimer::start_periodic(uint32_t period_us, Hook hook, void* arg,
                                uint8_t priority) noexcept {
-    start(period_us, kPeriodic, hook, arg, priority);
+    start(period_us * board::kTicksPerUs, kPeriodic, hook, arg, priority);
 }
 
 void DualTimer::start_oneshot(uint32_t delay_us, Hook hook, void* arg, uint8_t priority) noexcept {
-    start(delay_us, kOneShot, hook, arg, priority);
+    start(delay_us * board::kTicksPerUs, kOneShot, hook, arg, priority);
+}
+
+void DualTimer::start_oneshot_ticks(uint32_t ticks, Hook hook, void* arg,
+                                    uint8_t priority) noexcept {
+    start(ticks, kOneShot, hook, arg, priority);
 }
 
 void DualTimer::stop() noexcept {

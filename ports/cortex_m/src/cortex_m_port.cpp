@@ -132,10 +132,12 @@ void CortexMPort::wait_until(uint64_t deadline_us) noexcept {
             }
         }
     }
-    // Consumed: it has ended this wait (or this wait never slept). A notify() from a handler
-    // that is still pending runs after the restore below and so ends the next wait.
-    notified_.store(false, std::memory_order_relaxed);
     cortex_m::irq_restore(primask);
+    // The handler of the interrupt that ended wfi has just run, and its notify() is for this
+    // wait: consume the flag only now, or the next wait would return at once for nothing (twice
+    // the wake-ups). Any notify() before this line happened before wait_until returns, so the
+    // loop, which looks for work after every return, cannot miss what it announced.
+    notified_.store(false, std::memory_order_relaxed);
 }
 
 void CortexMPort::on_clock_irq() noexcept {

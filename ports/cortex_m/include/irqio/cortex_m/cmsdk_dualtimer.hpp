@@ -17,6 +17,10 @@ class DualTimer {
     // Calls hook(arg) once, delay_us from now.
     static void start_oneshot(uint32_t delay_us, Hook hook, void* arg,
                               uint8_t priority = 0x80) noexcept;
+    // The same in timer ticks (25 per us): fine-grained delays for tests that must land an
+    // interrupt on a particular instruction window.
+    static void start_oneshot_ticks(uint32_t ticks, Hook hook, void* arg,
+                                    uint8_t priority = 0x80) noexcept;
     // Stops the timer and forgets the hook; an interrupt already pending is discarded.
     static void stop() noexcept;
     // Interrupts taken since the last start (counted before the hook runs).

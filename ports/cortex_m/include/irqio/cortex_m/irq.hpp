@@ -29,6 +29,13 @@ inline void wait_for_interrupt() noexcept {
     asm volatile("wfi" ::: "memory");
 }
 
+// Makes an interrupt pended by software (nvic::pend) or just enabled be taken before the next
+// instruction, as the architecture requires DSB then ISB for that; QEMU likewise only checks for
+// interrupts at the end of a translated block, which ISB forces.
+inline void barrier() noexcept {
+    asm volatile("dsb\n\tisb" ::: "memory");
+}
+
 // The active exception number (0 in thread mode, 16 + n in the handler of NVIC line n).
 inline uint32_t active_exception() noexcept {
     uint32_t ipsr;
