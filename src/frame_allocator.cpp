@@ -4,6 +4,7 @@
 #include <new>
 
 #include "irqio/config.hpp"
+#include "irqio/core/atomic_ops.hpp"
 #include "irqio/core/frame_allocator.hpp"
 
 namespace irqio {
@@ -14,7 +15,7 @@ IRQIO_THREAD_LOCAL FrameAllocator* t_current = nullptr;
 }  // namespace
 
 FrameAllocator::FrameAllocator() noexcept {
-    unsigned id = g_next_id.fetch_add(1);
+    unsigned id = detail::atomic_fetch_add(g_next_id, 1u);
     IRQIO_ASSERT(id < 256, "more than 255 frame allocators");
     id_ = static_cast<uint8_t>(id);
     g_allocators[id_].store(this);

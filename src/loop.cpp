@@ -257,7 +257,7 @@ TaskBase* Loop::start_main(TaskBase* t) noexcept {
     prev_loop_ = t_loop;
     t_loop = this;
     Loop* no_loop = nullptr;  // schedule() targets the first loop started while none ran
-    const bool is_default = detail::g_default_loop.compare_exchange_strong(no_loop, this);
+    const bool is_default = detail::atomic_cas(detail::g_default_loop, no_loop, this);
     spawn(t, Priority::normal, nullptr);
     while (!t->has(detail::kDone)) run_once();
     cancel_all_and_settle();

@@ -1,0 +1,13 @@
+# Compile-only CTest: the portable core and its templates build freestanding for Cortex-M3 and M0.
+find_program(IRQIO_ARM_GXX arm-none-eabi-g++)
+if(IRQIO_ARM_GXX)
+    foreach(cpu cortex-m3 cortex-m0)
+        set(cmd "")
+        foreach(src ${IRQIO_CORE_SOURCES} ${PROJECT_SOURCE_DIR}/tests/arm/compile_check.cpp)
+            string(APPEND cmd "${IRQIO_ARM_GXX} -std=c++20 -fno-exceptions -fno-rtti -mcpu=${cpu} -mthumb -Os -Wall -Werror -Wno-invalid-offsetof -I${PROJECT_SOURCE_DIR}/include -c ${src} -o /dev/null && ")
+        endforeach()
+        add_test(NAME arm_compile_${cpu} COMMAND sh -c "${cmd} true")
+    endforeach()
+else()
+    message(WARNING "arm-none-eabi-g++ not found: the Cortex-M compile check is skipped")
+endif()
