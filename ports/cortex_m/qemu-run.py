@@ -5,7 +5,7 @@ The program reports through semihosting: its output goes to this process's stdou
 exit code (SYS_EXIT_EXTENDED) becomes QEMU's, which becomes ours. A program that does not end
 within --timeout seconds is killed and the result is 124 (as timeout(1)).
 
-  qemu-run.py [--timeout S] [--icount | --icount-opts OPTS] [--serial SPEC] [--qemu PATH] [--dry-run] ELF [-- QEMU_ARGS]
+  qemu-run.py [--timeout S] [--icount | --icount-opts OPTS] [--expect-exit N] [--serial SPEC] [--qemu PATH] [--dry-run] ELF [-- QEMU_ARGS]
 
 --icount   instruction-counting mode: one instruction is exactly 1 ns of virtual time
            (-icount shift=0), so code paths measure in instructions, independent of the host.
@@ -13,6 +13,8 @@ within --timeout seconds is killed and the result is 124 (as timeout(1)).
            Not sleep=off, though it would make idle time deterministic too: QEMU 7.2 then
            advances the clock twice over a timed wfi (a 1000 us alarm wakes at 2000 us).
 --icount-opts  other -icount options, e.g. shift=auto.
+--expect-exit N  succeed (0) only if the program's exit code is N, else fail (1): for tests of
+           the failure paths themselves (a HardFault must exit 4, a hang must time out: 124).
 --serial   where UART0 goes (any QEMU -serial spec: stdio, null, file:PATH, tcp:HOST:PORT,server,
            unix:PATH,server, chardev:ID ...). Default: stdio.
 
@@ -66,6 +68,7 @@ def main(argv):
     parser.add_argument("--icount-opts", dest="icount")
     parser.add_argument("--serial", default="stdio")
     parser.add_argument("--qemu", default="qemu-system-arm")
+    parser.add_argument("--expect-exit", type=int)
     parser.add_argument("--dry-run", action="store_true", help="print the command, run nothing")
     parser.add_argument("elf")
     parser.add_argument("extra", nargs="*", help="more QEMU arguments (after --)")
@@ -76,8 +79,14 @@ def main(argv):
         return 0
     sys.stdout.flush()
     code = run(cmd, args.timeout)
+    name = os.path.basename(args.elf)
+    if args.expect_exit is not None:
+        ok = code == args.expect_exit
+        print(f"qemu-run: {name} exited with {code}, expected {args.expect_exit}: "
+              f"{'ok' if ok else 'FAIL'}", file=sys.stderr)
+        return 0 if ok else 1
     if code != 0:
-        print(f"qemu-run: {os.path.basename(args.elf)} exited with {code}", file=sys.stderr)
+        print(f"qemu-run: {name} exited with {code}", file=sys.stderr)
     return code
 
 
