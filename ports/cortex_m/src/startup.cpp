@@ -88,6 +88,16 @@ extern "C" [[noreturn]] void __cxa_pure_virtual() {
     sh::exit(sh::kExitFatal);
 }
 
+// Static destructors never run (a program ends by leaving the emulator, or never ends), so
+// registering them is a no-op: this keeps newlib's atexit tables out of RAM and flash. crtbegin,
+// left out by -nostartfiles, would define __dso_handle, the registration's module handle.
+extern "C" {
+void* __dso_handle = nullptr;
+int __cxa_atexit(void (*)(void*), void*, void*) {
+    return 0;
+}
+}
+
 // newlib's abort() and exit() end here; a non-weak definition in this object wins over libnosys.
 extern "C" [[noreturn]] void _exit(int code) {
     sh::exit(code);
