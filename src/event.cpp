@@ -21,31 +21,15 @@ void Event::set() noexcept {
     l->post(&node_);
 }
 
-void Event::clear() noexcept {
-    level_.store(0, std::memory_order_seq_cst);
-    // A set() from a handler that the loop has not drained yet still owes its waiters a wake.
-    if (pending_.load(std::memory_order_seq_cst) && detail::atomic_exchange<uint8_t>(pending_, 0))
-        detail::wake_all(waiters_);
-}
-
 void Event::drain(detail::InboxNode* n) noexcept {
     Event* ev = reinterpret_cast<Event*>(n);
     if (detail::atomic_exchange<uint8_t>(ev->pending_, 0)) detail::wake_all(ev->waiters_);
 }
 
-bool Event::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
-    Loop* l = Loop::current();
-    if (ev_->loop_.load(std::memory_order_relaxed) != l) {
-        IRQIO_ASSERT(ev_->waiters_.empty(), "an Event's waiters must belong to one loop");
-        ev_->loop_.store(l, std::memory_order_seq_cst);
-        if (ev_->level_.load(std::memory_order_seq_cst)) return false;  // set() raced the publish
-    }
-    detail::TaskBase* t = l->running();
-    t->resume = h;
-    node_.task = t;
-    detail::step_hook(detail::StepPoint::waiter_link);
-    ev_->waiters_.push_back(&node_);
-    return true;
+bool Event::bind(Loop* l) noexcept {
+    IRQIO_ASSERT(waiters_.empty(), "an Event's waiters must belong to one loop");
+    loop_.store(l, std::memory_order_seq_cst);
+    return level_.load(std::memory_order_seq_cst) == 0;
 }
 
 }  // namespace irqio

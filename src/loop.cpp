@@ -8,10 +8,10 @@
 namespace irqio {
 namespace detail {
 IRQIO_THREAD_LOCAL uint32_t isr_depth = 0;
+constinit IRQIO_THREAD_LOCAL Loop* tls_loop = nullptr;
 extern std::atomic<Loop*> g_default_loop;
 }  // namespace detail
 namespace {
-IRQIO_THREAD_LOCAL Loop* t_loop = nullptr;
 
 using detail::TaskBase;
 
@@ -36,26 +36,11 @@ Loop::Loop(Port& port) noexcept : port_(port) {
 
 Loop::~Loop() {
     if (tasks_) {
-        Loop* prev = t_loop;
-        t_loop = this;
+        Loop* prev = detail::tls_loop;
+        detail::tls_loop = this;
         cancel_all_and_settle();
-        t_loop = prev;
+        detail::tls_loop = prev;
     }
-}
-
-Loop* Loop::current() noexcept {
-    return t_loop;
-}
-
-bool Loop::in_task_context() const noexcept {
-    return t_loop == this && !detail::in_handler();
-}
-
-void Loop::make_ready(TaskBase* t, bool high) noexcept {
-    if (t->flags & (detail::kQueued | detail::kDone)) return;
-    t->flags |= detail::kQueued;
-    detail::step_hook(detail::StepPoint::run_queue_push);
-    ready_.push(t, high || t->has(detail::kHigh));
 }
 
 void Loop::add_timer(detail::TimerNode* n) noexcept {
@@ -235,7 +220,7 @@ void Loop::run_once() noexcept {
         step(t);
         drain_inbox();
     }
-    if ((stats_.passes & 63) == 0) port_.poll();
+    if ((stats_.passes & 1023) == 0) port_.poll();  // I/O of a loop that never idles
 }
 
 void Loop::cancel_all_and_settle() noexcept {
@@ -254,45 +239,29 @@ void Loop::cancel_all_and_settle() noexcept {
 }
 
 TaskBase* Loop::start_main(TaskBase* t) noexcept {
-    prev_loop_ = t_loop;
-    t_loop = this;
+    prev_loop_ = detail::tls_loop;
+    detail::tls_loop = this;
     Loop* no_loop = nullptr;  // schedule() targets the first loop started while none ran
     const bool is_default = detail::atomic_cas(detail::g_default_loop, no_loop, this);
     spawn(t, Priority::normal, nullptr);
     while (!t->has(detail::kDone)) run_once();
     cancel_all_and_settle();
     if (is_default) detail::g_default_loop.store(nullptr);
-    t_loop = prev_loop_;
+    detail::tls_loop = prev_loop_;
     return t;
 }
 
 namespace detail {
 
-void wake(WaitNode* n) noexcept {
-    step_hook(StepPoint::waiter_wake);
-    n->state = WaitNode::woken;
-    t_loop->make_ready(n->task, n->priority == Priority::high);
-}
-bool wake_one(WaitList& l) noexcept {
-    WaitNode* n = l.pop_front();
-    if (!n) return false;
-    wake(n);
-    return true;
-}
-void wake_all(WaitList& l) noexcept {
-    while (wake_one(l)) {
-    }
-}
-
 TaskBase* running_task() noexcept {
-    return t_loop ? t_loop->running() : nullptr;
+    return detail::tls_loop ? detail::tls_loop->running() : nullptr;
 }
 void abort_running(Error why) noexcept {
-    t_loop->abort_running(why);
+    detail::tls_loop->abort_running(why);
 }
 
 void await_task(TaskBase* t, WaitNode* n, std::coroutine_handle<> c) noexcept {
-    TaskBase* me = t_loop->running();
+    TaskBase* me = detail::tls_loop->running();
     me->resume = c;
     n->task = me;
     n->prev = nullptr;

@@ -39,10 +39,11 @@ namespace detail {
 // Suspends until `deadline_us`; a deadline not in the future yields once (behind every ready task).
 class SleepAwaiter {
   public:
-    explicit SleepAwaiter(uint64_t deadline_us, bool yield_only) noexcept
-        : deadline_(deadline_us), yield_(yield_only) {}
+    // deadline 0 means "yield once"; the node's own fields hold the request (kept small: every
+    // sleeping task carries one of these in its frame).
+    explicit SleepAwaiter(uint64_t deadline_us) noexcept { node_.deadline = deadline_us; }
     SleepAwaiter(const SleepAwaiter&) = delete;
-    SleepAwaiter(SleepAwaiter&& o) noexcept : deadline_(o.deadline_), yield_(o.yield_) {}
+    SleepAwaiter(SleepAwaiter&& o) noexcept { node_.deadline = o.node_.deadline; }
     ~SleepAwaiter() {
         if (node_.linked) Loop::current()->remove_timer(&node_);
     }
@@ -51,11 +52,10 @@ class SleepAwaiter {
         Loop* loop = Loop::current();
         TaskBase* t = loop->running();
         t->resume = h;
-        if (yield_ || deadline_ <= loop->now_us()) {
+        if (node_.deadline == 0 || node_.deadline <= loop->now_us()) {
             loop->make_ready(t, false);
             return;
         }
-        node_.deadline = deadline_;
         node_.task = t;
         loop->add_timer(&node_);
     }
@@ -63,8 +63,6 @@ class SleepAwaiter {
 
   private:
     TimerNode node_;
-    uint64_t deadline_;
-    bool yield_;
 };
 inline uint64_t deadline_after_us(uint64_t us) noexcept {
     uint64_t now = now_us();
@@ -73,7 +71,7 @@ inline uint64_t deadline_after_us(uint64_t us) noexcept {
 }  // namespace detail
 
 inline detail::SleepAwaiter sleep_us(uint64_t us) noexcept {
-    return detail::SleepAwaiter(us == 0 ? 0 : detail::deadline_after_us(us), us == 0);
+    return detail::SleepAwaiter(us == 0 ? 0 : detail::deadline_after_us(us));
 }
 inline detail::SleepAwaiter sleep_ms(uint32_t ms) noexcept {
     return sleep_us(static_cast<uint64_t>(ms) * 1000u);
@@ -85,11 +83,11 @@ detail::SleepAwaiter sleep(std::chrono::duration<Rep, Per> d) noexcept {
 }
 inline detail::SleepAwaiter sleep_until(Clock::time_point tp) noexcept {
     int64_t us = tp.time_since_epoch().count();
-    return detail::SleepAwaiter(us <= 0 ? 0 : static_cast<uint64_t>(us), false);
+    return detail::SleepAwaiter(us <= 0 ? 0 : static_cast<uint64_t>(us));
 }
 // Yields once: every other ready task runs before this one continues.
 inline detail::SleepAwaiter yield_now() noexcept {
-    return detail::SleepAwaiter(0, true);
+    return detail::SleepAwaiter(0);
 }
 
 }  // namespace irqio

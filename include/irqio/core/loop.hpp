@@ -11,10 +11,15 @@
 #include "irqio/core/timer_heap.hpp"
 #include "irqio/core/wait_list.hpp"
 #include "irqio/isr/inbox.hpp"
+#include "irqio/isr/isr_scope.hpp"
 #include "irqio/isr/mpmc_ring.hpp"
 #include "irqio/port.hpp"
 
 namespace irqio {
+class Loop;
+namespace detail {
+extern constinit IRQIO_THREAD_LOCAL Loop* tls_loop;  // the loop running on this thread
+}
 
 // What the loop has done; cheap counters, read in task context.
 struct LoopStats {
@@ -41,7 +46,7 @@ class Loop {
     T run(Task<T> main);
 
     // The loop running on this thread (nullptr outside run()).
-    static Loop* current() noexcept;
+    static Loop* current() noexcept { return detail::tls_loop; }
     Port& port() noexcept { return port_; }
     uint64_t now_us() noexcept { return port_.now_us(); }
     const LoopStats& stats() const noexcept { return stats_; }
@@ -50,7 +55,12 @@ class Loop {
     std::size_t task_count() const noexcept { return live_tasks_; }
 
     // --- interfaces for the library's own awaitables and ports (task context unless noted) ---
-    void make_ready(detail::TaskBase* t, bool high) noexcept;
+    void make_ready(detail::TaskBase* t, bool high) noexcept {
+        if (t->flags & (detail::kQueued | detail::kDone)) return;
+        t->flags |= detail::kQueued;
+        detail::step_hook(detail::StepPoint::run_queue_push);
+        ready_.push(t, high || t->has(detail::kHigh));
+    }
     void add_timer(detail::TimerNode* n) noexcept;
     void remove_timer(detail::TimerNode* n) noexcept;
     detail::TaskBase* running() const noexcept { return running_; }
@@ -66,7 +76,9 @@ class Loop {
     void hold_callbacks() noexcept { ++callback_holds_; }
     void release_callbacks() noexcept;
     // True while the calling code runs in this loop's task context (not in a handler).
-    bool in_task_context() const noexcept;
+    bool in_task_context() const noexcept {
+        return detail::tls_loop == this && !detail::in_handler();
+    }
 
     // One scheduler pass; returns after running the tasks ready at its start (or after sleeping).
     void run_once() noexcept;
@@ -102,5 +114,24 @@ class Loop {
     LoopStats stats_;
     friend struct LoopAccess;
 };
+
+namespace detail {
+// Task context: marks `n` woken and makes its task ready (its list has already dropped it).
+inline void wake(WaitNode* n) noexcept {
+    step_hook(StepPoint::waiter_wake);
+    n->state = WaitNode::woken;
+    tls_loop->make_ready(n->task, n->priority == Priority::high);
+}
+inline bool wake_one(WaitList& l) noexcept {
+    WaitNode* n = l.pop_front();
+    if (!n) return false;
+    wake(n);
+    return true;
+}
+inline void wake_all(WaitList& l) noexcept {
+    while (wake_one(l)) {
+    }
+}
+}  // namespace detail
 
 }  // namespace irqio

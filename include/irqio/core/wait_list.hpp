@@ -64,11 +64,6 @@ class WaitList {
     WaitNode* tail_ = nullptr;
 };
 
-// Marks `n` woken and makes its task ready (defined with the loop).
-void wake(WaitNode* n) noexcept;
-// Pops and wakes the first waiter; false when there is none.
-bool wake_one(WaitList& l) noexcept;
-// Wakes every waiter present now, in FIFO order.
-void wake_all(WaitList& l) noexcept;
+// wake(), wake_one() and wake_all() are defined with the loop (core/loop.hpp).
 
 }  // namespace irqio::detail

@@ -21,7 +21,14 @@ class Event {
     // Any context.
     void set() noexcept;
     // Task context. Waiters that waited before a set() still wake even if clear() comes first.
-    void clear() noexcept;
+    // No fence is needed between the two accesses: if a handler's set() slips between them, its
+    // wake is still pending and the drain delivers it, which is the same as "set after clear".
+    void clear() noexcept {
+        level_.store(0, std::memory_order_relaxed);
+        if (pending_.load(std::memory_order_relaxed) &&
+            detail::atomic_exchange<uint8_t>(pending_, 0))
+            detail::wake_all(waiters_);
+    }
     bool is_set() const noexcept { return level_.load(std::memory_order_acquire) != 0; }
 
     class Awaiter {
@@ -33,7 +40,16 @@ class Event {
             if (node_.state == detail::WaitNode::linked) ev_->waiters_.remove(&node_);
         }
         bool await_ready() const noexcept { return ev_->is_set(); }
-        bool await_suspend(std::coroutine_handle<> h) noexcept;
+        bool await_suspend(std::coroutine_handle<> h) noexcept {
+            Loop* l = Loop::current();
+            if (ev_->loop_.load(std::memory_order_relaxed) != l && !ev_->bind(l)) return false;
+            detail::TaskBase* t = l->running();
+            t->resume = h;
+            node_.task = t;
+            detail::step_hook(detail::StepPoint::waiter_link);
+            ev_->waiters_.push_back(&node_);
+            return true;
+        }
         void await_resume() noexcept { node_.state = detail::WaitNode::idle; }
 
       private:
@@ -45,6 +61,8 @@ class Event {
     bool has_waiters() const noexcept { return !waiters_.empty(); }
 
   private:
+    // Publishes the waiters' loop before they wait; false if a set() raced the publication.
+    bool bind(Loop* l) noexcept;
     static void drain(detail::InboxNode* n) noexcept;
     detail::InboxNode node_;  // first member: drain() recovers the Event from it
     std::atomic<uint8_t> level_{0};
