@@ -13,6 +13,7 @@
 
 namespace irqio::linux_port {
 namespace {
+std::atomic<uint64_t> g_next_port_id{1};
 constexpr uint64_t kWakeTag = 1;  // epoll data of the eventfd (FdWatch pointers are never 1)
 
 uint64_t monotonic_us() noexcept {
@@ -22,7 +23,7 @@ uint64_t monotonic_us() noexcept {
 }
 }  // namespace
 
-LinuxPort::LinuxPort() noexcept {
+LinuxPort::LinuxPort() noexcept : id_(g_next_port_id.fetch_add(1, std::memory_order_relaxed)) {
     epfd_ = epoll_create1(EPOLL_CLOEXEC);
     evfd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     IRQIO_ASSERT(epfd_ >= 0 && evfd_ >= 0, "LinuxPort: epoll/eventfd creation failed");

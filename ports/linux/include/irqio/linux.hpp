@@ -39,6 +39,9 @@ class LinuxPort final : public Port {
         return notify_writes_.load(std::memory_order_relaxed);
     }
     uint64_t wakeups() const noexcept { return wakeups_; }
+    // Unique per port ever created in the process (unlike its address), so an fd registry can tell
+    // that a registration belongs to a port that is gone.
+    uint64_t id() const noexcept { return id_; }
 
   private:
     void dispatch(int timeout_ms, const struct timespec* ts) noexcept;
@@ -48,6 +51,7 @@ class LinuxPort final : public Port {
     std::atomic<uint64_t> notify_writes_{
         0};  // eventfd writes (notify calls that reached the kernel)
     uint64_t wakeups_ = 0;
+    uint64_t id_;
 };
 
 // The calling thread's port (the one irqio::run uses).

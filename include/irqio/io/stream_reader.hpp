@@ -1,0 +1,62 @@
+// StreamReader: buffered reads over a Transport, in a fixed buffer the caller provides (so it works
+// without a heap). Results are views into that buffer, valid until the next call on the reader.
+// Bytes move from the transport into the buffer before any suspension and are consumed only when an
+// operation returns, so a read cancelled by a timeout loses nothing: the next read sees the bytes.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "irqio/core/task.hpp"
+#include "irqio/io/ready_gate.hpp"
+#include "irqio/io/transport.hpp"
+#include "irqio/result.hpp"
+
+namespace irqio {
+
+class StreamReader final : private ReadyListener {
+  public:
+    using Bytes = std::span<const uint8_t>;
+
+    StreamReader(Transport& t, std::span<uint8_t> storage) noexcept;
+    ~StreamReader();
+    StreamReader(const StreamReader&) = delete;
+    StreamReader& operator=(const StreamReader&) = delete;
+
+    // Up to n bytes (at least one): what is buffered, else what arrives next. n is capped at the
+    // buffer's capacity. Error::eof once the peer finished and nothing is buffered.
+    Task<Result<Bytes>> read(std::size_t n);
+    // Exactly n bytes. Error::too_long if n exceeds the capacity; Error::eof if the stream ends
+    // first (the partial bytes stay buffered for read()).
+    Task<Result<Bytes>> readexactly(std::size_t n);
+    // One line, '\n' included, of at most max bytes (capped at the capacity). A longer line gives
+    // Error::too_long with its first max bytes left buffered (read() or discard() them). At end of
+    // stream a last line without '\n' is returned as it is; after it, Error::eof.
+    Task<Result<Bytes>> readline(std::size_t max);
+    // Copies up to dst.size() bytes (at least one) into dst; reads straight into dst when nothing
+    // is buffered.
+    Task<Result<std::size_t>> readinto(std::span<uint8_t> dst);
+
+    std::size_t buffered() const noexcept { return end_ - begin_; }
+    std::size_t capacity() const noexcept { return cap_; }
+    // The end (or error) was seen and every buffered byte has been consumed.
+    bool at_eof() const noexcept { return error_ != Error::none && buffered() == 0; }
+    // Drops up to n buffered bytes (after a too_long line, say); returns how many.
+    std::size_t discard(std::size_t n) noexcept;
+
+  private:
+    void on_ready(Direction d) noexcept override;
+    // One transport read into free space, keeping `need` bytes from begin_ contiguous. Gives
+    // Error::none (bytes arrived), Error::empty (would block) or the stream's final error.
+    Error pull(std::size_t need) noexcept;
+    Bytes take(std::size_t n) noexcept;
+
+    Transport* t_;
+    uint8_t* buf_;
+    std::size_t cap_;
+    std::size_t begin_ = 0, end_ = 0;  // buffered bytes are buf_[begin_, end_)
+    Error error_ = Error::none;        // final: eof, reset, io, ...
+    detail::ReadyGate gate_;
+};
+
+}  // namespace irqio

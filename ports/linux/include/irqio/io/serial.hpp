@@ -1,0 +1,48 @@
+// SerialPort: a tty (a USB-serial adapter, a UART device, one side of a pty) in raw mode with the
+// line settings of a UART, read and written through a StreamReader / StreamWriter like a socket.
+#pragma once
+#include <cstdint>
+
+#include "irqio/io/fd_stream.hpp"
+#include "irqio/result.hpp"
+
+namespace irqio {
+
+enum class Parity : uint8_t { none, even, odd };
+enum class FlowControl : uint8_t { none, rts_cts, xon_xoff };
+
+struct SerialConfig {
+    uint32_t baud = 115200;  // one of the standard termios rates (50 ... 4000000)
+    uint8_t data_bits = 8;   // 5..8
+    Parity parity = Parity::none;
+    uint8_t stop_bits = 1;  // 1 or 2
+    FlowControl flow = FlowControl::none;
+};
+
+class SerialPort {
+  public:
+    SerialPort() noexcept = default;
+    // Opens `path` (O_NOCTTY, non-blocking) and applies `cfg` in raw mode.
+    static Result<SerialPort> open(const char* path, const SerialConfig& cfg = {},
+                                   const StreamOptions& opts = {}) noexcept;
+    // Takes ownership of an open tty fd (a pty side, say) and applies `cfg` in raw mode.
+    static Result<SerialPort> adopt(int fd, const SerialConfig& cfg = {},
+                                    const StreamOptions& opts = {}) noexcept;
+
+    // Changes the line settings now (bytes in flight keep their old framing).
+    Result<void> configure(const SerialConfig& cfg) noexcept;
+    // The settings the driver holds, read back from termios.
+    Result<SerialConfig> config() const noexcept;
+    // Drops bytes received but not read yet (the kernel's and this reader's buffers).
+    Result<void> flush_input() noexcept;
+
+    StreamReader& reader() noexcept { return stream_.reader(); }
+    StreamWriter& writer() noexcept { return stream_.writer(); }
+    int fd() const noexcept { return stream_.fd(); }
+    void close() noexcept { stream_.close(); }
+
+  private:
+    FdStream stream_;
+};
+
+}  // namespace irqio
