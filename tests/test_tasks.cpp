@@ -402,6 +402,24 @@ TEST(WaitFor, TimesOutAndCancelsInnerTask) {
     l.loop.run(main());
 }
 
+TEST(WaitFor, TimesOutATaskThatNeverStopsYielding) {
+    Loops l;
+    int destroyed = 0;
+    auto spinner = [&]() -> Task<int> {
+        Counted c(&destroyed);
+        for (;;) {
+            l.port.advance_us(100);
+            co_await sleep_ms(0);
+        }
+    };
+    auto main = [&]() -> Task<void> {
+        auto r = co_await wait_for_ms(spinner(), 5);
+        EXPECT_EQ(r.error(), Error::timed_out);
+        EXPECT_EQ(destroyed, 1);
+    };
+    l.loop.run(main());
+}
+
 TEST(WaitFor, CompletesInTime) {
     Loops l;
     auto quick = []() -> Task<int> {

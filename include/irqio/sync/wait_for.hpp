@@ -150,16 +150,13 @@ class WaitForTask {
   private:
     static void expire(CallbackTimer* cb) noexcept {
         auto* self = static_cast<WaitForTask*>(static_cast<TimeoutTimer*>(cb)->self);
-        Loop* l = Loop::current();
-        if (self->timer_.owner->has(kQueued)) {
-            // The sub-task was woken for another reason; look again right after it yields.
-            l->add_timer(&self->timer_);
-            return;
-        }
+        // The timeout wins even if the sub-task is queued (it may be one that yields forever):
+        // destroying it gives back anything it was handed (items, slots, locks), so nothing is
+        // lost.
         self->task_ = Task<U>{};  // destroys the sub-task: its locals and waits are cleaned up
         self->timer_.timed_out = true;
         self->timer_.owner->resume = self->parent_;
-        l->make_ready(self->timer_.owner, false);
+        Loop::current()->make_ready(self->timer_.owner, false);
     }
     Task<U> task_;
     TimeoutTimer timer_;
