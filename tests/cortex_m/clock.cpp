@@ -8,8 +8,11 @@ namespace {
 
 using cm_test::report;
 constexpr uint64_t kEpochUs = uint64_t{1} << 27;  // one wrap of TIMER0 at 25 MHz
-// Generous: without -icount QEMU's timers follow the host's clock, and the host may be busy.
-constexpr uint64_t kMaxLateUs = 20000;
+// Lateness is the host's, not the port's: QEMU's timers follow the host clock (also under
+// -icount sleep=on while the core sleeps), and a loaded CI machine delays them by many ms.
+// So only gross errors fail (a timer that never fires, or fires at twice its delay for 1 s);
+// the figures printed below show the actual lateness.
+constexpr uint64_t kMaxLateUs = 200'000;
 
 irqio::CortexMPort& port() {
     return static_cast<irqio::CortexMPort&>(irqio::port::default_port());
@@ -33,8 +36,9 @@ void test_monotonic_across_wrap_read_path() {
     port().skip_to_epoch_end(300);
     uint64_t after_skip = port().now_us();
     CM_CHECK(after_skip >= before);
-    // 300 us = 7500 ticks before the wrap; whole microseconds round down, hence 301.
-    CM_CHECK(after_skip < kEpochUs && kEpochUs - after_skip <= 301);
+    // 300 us = 7500 ticks before the wrap; whole microseconds round down, hence 301. (Without
+    // -icount a busy host may let the wrap pass before this read: still fine, still monotonic.)
+    CM_CHECK(after_skip + 301 >= kEpochUs);
     uint64_t max_step = 0;
     uint64_t end = spin_until(kEpochUs + 300, max_step);
     CM_CHECK(end >= kEpochUs + 300);
@@ -42,18 +46,20 @@ void test_monotonic_across_wrap_read_path() {
     report("wrap by reading: largest step between two now_us() (us)", max_step);
 }
 
-// The wrap is noticed by the overflow interrupt while the core sleeps with no deadline: that
-// interrupt must end the sleep, and its handler must count the epoch exactly once.
+// The wrap is noticed by the overflow interrupt while the core sleeps with no other event due:
+// that interrupt must end the sleep, and its handler must count the epoch exactly once. The
+// alarm 300 ms after the wrap is only a safety net (so a missing wake-up fails, not hangs); the
+// wrap is 200 ms ahead so that a busy host cannot make it pass before the loop sleeps.
 void test_wrap_while_sleeping() {
-    port().skip_to_epoch_end(200);
+    port().skip_to_epoch_end(200'000);
     uint64_t before = port().now_us();
     CM_CHECK(before < 2 * kEpochUs);
     uint32_t sleeps = port().sleeps();
-    port().wait_until(irqio::kNever);
+    port().wait_until(2 * kEpochUs + 300'000);
     uint64_t after = port().now_us();
     CM_CHECK(port().sleeps() == sleeps + 1);
     CM_CHECK(after >= 2 * kEpochUs);
-    CM_CHECK(after - 2 * kEpochUs < kMaxLateUs);
+    CM_CHECK(after - 2 * kEpochUs < 300'000);  // woken by the wrap, not by the safety net
     report("wrap while sleeping: woke after the wrap by (us)", after - 2 * kEpochUs);
 }
 

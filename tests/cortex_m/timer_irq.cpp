@@ -50,9 +50,10 @@ void test_periodic_n_times() {
     CM_CHECK(fired == g_ticks.load());  // the hook ran once per interrupt
     CM_CHECK(fired >= kN);
     CM_CHECK(wakes <= fired);  // no wake-up without a notify (no overflow in this short run)
-    // The period is right: N periods, give or take host timing (QEMU follows the host clock).
+    // The period is right: never faster than N periods; slower only by host delays (QEMU's
+    // timers follow the host clock, and a loaded machine stretches them), so a loose bound.
     CM_CHECK(elapsed >= uint64_t{kN - 1} * kPeriodUs);
-    CM_CHECK(elapsed < uint64_t{kN} * kPeriodUs * 3);
+    CM_CHECK(elapsed < uint64_t{kN} * kPeriodUs * 10);
 }
 
 // notify() from the handler of a one-shot interrupt ends a wait with a far deadline.

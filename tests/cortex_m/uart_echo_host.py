@@ -54,7 +54,7 @@ def main():
 
 def talk(proc, path, payload):
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # QEMU may start slowly on a loaded machine
     while True:
         try:
             sock.connect(path)
