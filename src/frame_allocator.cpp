@@ -9,14 +9,15 @@
 
 namespace irqio {
 namespace {
-std::atomic<FrameAllocator*> g_allocators[256];
+std::atomic<FrameAllocator*> g_allocators[IRQIO_MAX_FRAME_ALLOCATORS + 1];
 std::atomic<unsigned> g_next_id{1};
 IRQIO_THREAD_LOCAL FrameAllocator* t_current = nullptr;
 }  // namespace
 
 FrameAllocator::FrameAllocator() noexcept {
     unsigned id = detail::atomic_fetch_add(g_next_id, 1u);
-    IRQIO_ASSERT(id < 256, "more than 255 frame allocators");
+    IRQIO_ASSERT(id <= IRQIO_MAX_FRAME_ALLOCATORS,
+                 "more frame allocators than IRQIO_MAX_FRAME_ALLOCATORS");
     id_ = static_cast<uint8_t>(id);
     g_allocators[id_].store(this);
 }
@@ -40,12 +41,19 @@ void* allocate_frame_block(std::size_t bytes, uint8_t& alloc_id) noexcept {
         return a->allocate(bytes);
     }
     alloc_id = 0;
+#if IRQIO_HEAP_FRAMES
     return ::operator new(bytes, std::nothrow);
+#else
+    (void)bytes;
+    return nullptr;  // no pool set and no heap: the task fails with Error::no_memory
+#endif
 }
 
 void free_frame_block(void* p, uint8_t alloc_id) noexcept {
     if (alloc_id == 0) {
+#if IRQIO_HEAP_FRAMES
         ::operator delete(p);
+#endif
         return;
     }
     FrameAllocator* a = g_allocators[alloc_id].load();

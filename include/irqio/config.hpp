@@ -32,6 +32,25 @@
 #define IRQIO_THREAD_LOCAL thread_local
 #endif
 
+// How many FrameAllocators (pools) a program may create; each costs a pointer of RAM.
+#ifndef IRQIO_MAX_FRAME_ALLOCATORS
+#if IRQIO_SINGLE_THREAD
+#define IRQIO_MAX_FRAME_ALLOCATORS 4
+#else
+#define IRQIO_MAX_FRAME_ALLOCATORS 32
+#endif
+#endif
+
+// Whether task frames may come from operator new when no FrameAllocator is set. Bare-metal builds
+// default to no: a program without a pool gets Error::no_memory instead of pulling in malloc.
+#ifndef IRQIO_HEAP_FRAMES
+#if IRQIO_SINGLE_THREAD
+#define IRQIO_HEAP_FRAMES 0
+#else
+#define IRQIO_HEAP_FRAMES 1
+#endif
+#endif
+
 // Test builds let a test run code at each internal step of the scheduler (see core/step_hook.hpp).
 #ifndef IRQIO_STEP_HOOKS
 #define IRQIO_STEP_HOOKS 0
