@@ -61,5 +61,27 @@ namespace irqio::detail {
 [[noreturn]] void assert_fail(const char* what, const char* file, int line) noexcept;
 }  // namespace irqio::detail
 
+// Whether a failed assertion reports its message and full file path (1), or only the file's base
+// name and line (0). The texts are several hundred bytes of flash in a small bare-metal program,
+// so release builds for bare metal (NDEBUG, IRQIO_SINGLE_THREAD) leave them out by default.
+#ifndef IRQIO_ASSERT_TEXT
+#if IRQIO_SINGLE_THREAD && defined(NDEBUG)
+#define IRQIO_ASSERT_TEXT 0
+#else
+#define IRQIO_ASSERT_TEXT 1
+#endif
+#endif
+
+#if IRQIO_ASSERT_TEXT
 #define IRQIO_ASSERT(cond, what) \
     ((cond) ? (void)0 : ::irqio::detail::assert_fail(what, __FILE__, __LINE__))
+#else
+#if defined(__FILE_NAME__)
+#define IRQIO_ASSERT_FILE_ __FILE_NAME__
+#else
+#define IRQIO_ASSERT_FILE_ ""
+#endif
+#define IRQIO_ASSERT(cond, what) \
+    ((cond) ? (void)0                \
+            : ::irqio::detail::assert_fail("assertion failed", IRQIO_ASSERT_FILE_, __LINE__))
+#endif

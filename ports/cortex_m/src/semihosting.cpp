@@ -25,8 +25,27 @@ void write(const char* text) noexcept {
     call(kSysWrite0, text);
 }
 
+// 32-bit on its own (not through write_dec64): port::fatal prints a line number with it, so
+// every program links it, and the 64-bit loop is twice the code.
 void write_dec(uint32_t value) noexcept {
-    write_dec64(value);
+    char buf[11];
+    char* p = buf + sizeof buf;
+    *--p = '\0';
+    do {
+        uint32_t q = (value >> 1) + (value >> 2);  // value / 10, divu10 (no division instruction
+        q += q >> 4;                               // on ARMv6-M, no libgcc call)
+        q += q >> 8;
+        q += q >> 16;
+        q >>= 3;
+        uint32_t r = value - q * 10;
+        if (r > 9) {
+            ++q;
+            r -= 10;
+        }
+        *--p = static_cast<char>('0' + r);
+        value = q;
+    } while (value != 0);
+    write(p);
 }
 
 void write_dec64(uint64_t value) noexcept {
