@@ -1,0 +1,261 @@
+// Adc and Dac: continuous sampling / output at a fixed rate through circular DMA over a ring of
+// blocks (two by default: double buffering). The hardware never waits for the task.
+//
+// Adc: `auto b = co_await adc.next_block();` gives the oldest full block; it belongs to the task
+// until release() (or the next next_block()). If the task falls so far behind that the DMA comes
+// round to a block not yet read (or still held), that block's samples are lost: the loss is counted
+// (overruns(), lost_samples()) and reported in the next block (AdcBlock::lost_before), never silent.
+// Sample numbering is continuous: AdcBlock::first_sample = seq * block_len.
+//
+// Dac: fill blocks with `co_await dac.next_free()` + submit(); a block boundary at which the next
+// block was not submitted is an underrun (the hardware replays old data), counted.
+//
+// Three ways: awaited (next_block / next_free), polled (ready(), try_block() / try_free()),
+// blocking (next_block_blocking() / next_free_blocking()).
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <span>
+
+#include "irqio/periph/completion.hpp"
+#include "irqio/periph/driver.hpp"
+
+namespace irqio {
+
+struct AdcBlock {
+    std::span<const uint16_t> samples;
+    uint64_t seq = 0;           // block number since start()
+    uint64_t first_sample = 0;  // sample number of samples[0] since start()
+    uint64_t timestamp_us = 0;  // taken in the interrupt that reported the block full
+    uint64_t lost_before = 0;   // blocks lost between the previous block given and this one
+};
+
+namespace detail {
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__arm__) || defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+}  // namespace detail
+
+class Adc final : private BlockSink {
+  public:
+    // `storage` is split into `blocks` equal blocks (>= 2).
+    Adc(AdcDriver& d, std::span<uint16_t> storage, uint32_t blocks = 2) noexcept
+        : d_(&d), buf_(storage.data()), nblocks_(blocks < 2 ? 2 : blocks),
+          len_(storage.size() / (blocks < 2 ? 2 : blocks)) {}
+    ~Adc() { stop(); }
+    Adc(const Adc&) = delete;
+
+    Result<void> start(uint32_t rate_hz) noexcept {
+        if (running_) return Error::busy;
+        if (len_ == 0 || rate_hz == 0) return Error::invalid_argument;
+        filled_.store(0, std::memory_order_relaxed);
+        consumed_ = 0;
+        holding_ = false;
+        overruns_ = 0;
+        flag_.clear();
+        rate_ = rate_hz;
+        Result<void> r = d_->adc_start(buf_, len_, nblocks_, rate_hz, this);
+        running_ = r.ok();
+        return r;
+    }
+    // Returns once the DMA has stopped writing.
+    void stop() noexcept {
+        if (!running_) return;
+        d_->adc_stop();
+        running_ = false;
+    }
+    bool running() const noexcept { return running_; }
+
+    // Full blocks not yet given to the task.
+    uint64_t ready() const noexcept {
+        uint64_t f = filled_.load(std::memory_order_acquire);
+        uint64_t c = consumed_ + (holding_ ? 1 : 0);
+        return f > c ? f - c : 0;
+    }
+    // Polled: the next block, or Error::empty.
+    Result<AdcBlock> try_block() noexcept {
+        release();
+        if (filled_.load(std::memory_order_acquire) <= consumed_) return Error::empty;
+        return take();
+    }
+    struct HasBlock {
+        Adc* a;
+        bool operator()() const noexcept {
+            return a->filled_.load(std::memory_order_acquire) > a->consumed_ + (a->holding_ ? 1 : 0);
+        }
+    };
+    class BlockAwaiter {
+      public:
+        BlockAwaiter(Adc* a, Priority p) noexcept : a_(a), w_((a->release(), a->flag_), HasBlock{a}, p) {}
+        bool await_ready() noexcept { return w_.await_ready(); }
+        bool await_suspend(std::coroutine_handle<> h) noexcept { return w_.await_suspend(h); }
+        Result<AdcBlock> await_resume() noexcept {
+            if (!a_->running_) return Error::closed;
+            return a_->take();
+        }
+
+      private:
+        Adc* a_;
+        FlagWait<HasBlock> w_;
+    };
+    // Awaited: the next full block (releases the one held before).
+    BlockAwaiter next_block(Priority p = Priority::normal) noexcept { return BlockAwaiter(this, p); }
+    // Blocking: spins until a block is full.
+    Result<AdcBlock> next_block_blocking() noexcept {
+        release();
+        while (running_ && filled_.load(std::memory_order_acquire) <= consumed_) detail::cpu_relax();
+        if (!running_) return Error::closed;
+        return take();
+    }
+    // Gives the held block back to the DMA; finds out whether it was overwritten meanwhile.
+    void release() noexcept {
+        if (!holding_) return;
+        holding_ = false;
+        if (filled_.load(std::memory_order_acquire) - consumed_ >= nblocks_) {
+            ++overruns_;  // the DMA came round to it while the task held it
+            ++corrupted_;
+        }
+        ++consumed_;
+    }
+
+    uint64_t blocks_filled() const noexcept { return filled_.load(std::memory_order_relaxed); }
+    uint64_t overruns() const noexcept { return overruns_; }  // blocks lost or overwritten
+    uint64_t lost_samples() const noexcept { return overruns_ * len_; }
+    std::size_t block_len() const noexcept { return len_; }
+    uint32_t blocks() const noexcept { return nblocks_; }
+    uint32_t rate_hz() const noexcept { return rate_; }
+
+  private:
+    // Interrupt: one more block full. Stores first, then counts, then wakes.
+    void block_done(uint64_t ts) noexcept override {
+        uint64_t f = filled_.load(std::memory_order_relaxed);
+        ts_[f % kTs] = ts;
+        filled_.store(f + 1, std::memory_order_seq_cst);
+        flag_.set();
+    }
+    AdcBlock take() noexcept {
+        uint64_t f = filled_.load(std::memory_order_acquire);
+        AdcBlock b;
+        // Readable are the blocks the DMA finished and has not come round to again.
+        if (f - consumed_ > nblocks_ - 1) {
+            b.lost_before = f - consumed_ - (nblocks_ - 1);
+            overruns_ += b.lost_before;
+            consumed_ += b.lost_before;
+        }
+        b.seq = consumed_;
+        b.first_sample = consumed_ * len_;
+        b.samples = std::span<const uint16_t>(buf_ + (consumed_ % nblocks_) * len_, len_);
+        b.timestamp_us = ts_[consumed_ % kTs];
+        holding_ = true;
+        return b;
+    }
+
+    static constexpr uint32_t kTs = 64;
+    AdcDriver* d_;
+    uint16_t* buf_;
+    uint32_t nblocks_;
+    std::size_t len_;
+    uint32_t rate_ = 0;
+    bool running_ = false;
+    bool holding_ = false;
+    std::atomic<uint64_t> filled_{0};  // written by the interrupt
+    uint64_t consumed_ = 0;            // task side: seq of the next (or held) block
+    uint64_t overruns_ = 0, corrupted_ = 0;
+    uint64_t ts_[kTs] = {};
+    ThreadSafeFlag flag_;
+};
+
+class Dac final : private BlockSink {
+  public:
+    Dac(DacDriver& d, std::span<uint16_t> storage, uint32_t blocks = 2) noexcept
+        : d_(&d), buf_(storage.data()), nblocks_(blocks < 2 ? 2 : blocks),
+          len_(storage.size() / (blocks < 2 ? 2 : blocks)) {}
+    ~Dac() { stop(); }
+    Dac(const Dac&) = delete;
+
+    // Fill blocks before start() (try_free() gives each in turn) to start without an underrun.
+    Result<void> start(uint32_t rate_hz) noexcept {
+        if (running_) return Error::busy;
+        if (len_ == 0 || rate_hz == 0) return Error::invalid_argument;
+        played_.store(0, std::memory_order_relaxed);
+        underruns_.store(0, std::memory_order_relaxed);
+        flag_.clear();
+        Result<void> r = d_->dac_start(buf_, len_, nblocks_, rate_hz, this);
+        running_ = r.ok();
+        return r;
+    }
+    void stop() noexcept {
+        if (!running_) return;
+        d_->dac_stop();
+        running_ = false;
+    }
+
+    // A block the task may fill now, or Error::full. Submit it with submit().
+    Result<std::span<uint16_t>> try_free() noexcept {
+        if (!is_free()) return Error::full;
+        return block(written_);
+    }
+    struct IsFree {
+        Dac* d;
+        bool operator()() const noexcept { return d->is_free(); }
+    };
+    class FreeAwaiter {
+      public:
+        FreeAwaiter(Dac* d, Priority p) noexcept : d_(d), w_(d->flag_, IsFree{d}, p) {}
+        bool await_ready() noexcept { return w_.await_ready(); }
+        bool await_suspend(std::coroutine_handle<> h) noexcept { return w_.await_suspend(h); }
+        Result<std::span<uint16_t>> await_resume() noexcept { return d_->block(d_->written_); }
+
+      private:
+        Dac* d_;
+        FlagWait<IsFree> w_;
+    };
+    FreeAwaiter next_free(Priority p = Priority::normal) noexcept { return FreeAwaiter(this, p); }
+    Result<std::span<uint16_t>> next_free_blocking() noexcept {
+        while (!is_free()) detail::cpu_relax();
+        return block(written_);
+    }
+    // The block given by next_free()/try_free() is ready to play.
+    void submit() noexcept { submitted_.store(++written_, std::memory_order_seq_cst); }
+
+    uint64_t blocks_played() const noexcept { return played_.load(std::memory_order_relaxed); }
+    uint64_t underruns() const noexcept { return underruns_.load(std::memory_order_relaxed); }
+    std::size_t block_len() const noexcept { return len_; }
+
+  private:
+    bool is_free() noexcept {
+        uint64_t p = played_.load(std::memory_order_acquire);
+        if (running_ && written_ <= p) written_ = p + 1;  // late: the slot now playing is skipped
+        // Before start, all blocks are free; afterwards the one playing (seq p) is not.
+        return written_ < p + nblocks_ && (!running_ || written_ > p);
+    }
+    std::span<uint16_t> block(uint64_t seq) noexcept {
+        return std::span<uint16_t>(buf_ + (seq % nblocks_) * len_, len_);
+    }
+    // Interrupt: the block playing is done; the DMA goes on with the next one.
+    void block_done(uint64_t) noexcept override {
+        uint64_t p = played_.load(std::memory_order_relaxed) + 1;
+        if (submitted_.load(std::memory_order_acquire) <= p)
+            underruns_.store(underruns_.load(std::memory_order_relaxed) + 1,
+                             std::memory_order_relaxed);
+        played_.store(p, std::memory_order_seq_cst);
+        flag_.set();
+    }
+
+    DacDriver* d_;
+    uint16_t* buf_;
+    uint32_t nblocks_;
+    std::size_t len_;
+    bool running_ = false;
+    uint64_t written_ = 0;                // task: seq of the next block to fill
+    std::atomic<uint64_t> submitted_{0};  // blocks [0, submitted_) are filled
+    std::atomic<uint64_t> played_{0};     // blocks the hardware finished
+    std::atomic<uint64_t> underruns_{0};
+    ThreadSafeFlag flag_;
+};
+
+}  // namespace irqio

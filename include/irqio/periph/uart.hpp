@@ -1,0 +1,170 @@
+// Uart: an interrupt-driven UART as a Transport, so StreamReader / StreamWriter run over it.
+// The caller chooses every buffer size: the receive and transmit rings here (filled and drained by
+// the interrupt handler), and the streams' own buffers.
+//
+//   uint8_t rx_ring[256], tx_ring[256], rbuf[128], wbuf[512];
+//   Uart uart(driver, rx_ring, tx_ring);
+//   StreamReader in(uart, rbuf);  StreamWriter out(uart, wbuf);
+//   awaited:  auto line = co_await in.readline(80);  co_await out.write_all(bytes);
+//   started:  out.write(bytes) never waits (bytes go out from the interrupt); out.buffered()
+//   blocking: uart.write_blocking(bytes), uart.read_blocking(dst)
+//
+// Received bytes that find the ring full are dropped and counted (rx_overruns()).
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <span>
+
+#include "irqio/io/transport.hpp"
+#include "irqio/periph/completion.hpp"
+#include "irqio/periph/driver.hpp"
+
+namespace irqio {
+
+namespace detail {
+// Single producer, single consumer byte ring over caller storage (one side may be a handler).
+class ByteRing {
+  public:
+    explicit ByteRing(std::span<uint8_t> s) noexcept : buf_(s.data()), cap_(s.size()) {}
+    bool push(uint8_t b) noexcept {
+        std::size_t h = head_.load(std::memory_order_relaxed);
+        if (h - tail_.load(std::memory_order_acquire) >= cap_) return false;
+        buf_[h % cap_] = b;
+        head_.store(h + 1, std::memory_order_release);
+        return true;
+    }
+    bool pop(uint8_t& b) noexcept {
+        std::size_t t = tail_.load(std::memory_order_relaxed);
+        if (t == head_.load(std::memory_order_acquire)) return false;
+        b = buf_[t % cap_];
+        tail_.store(t + 1, std::memory_order_release);
+        return true;
+    }
+    std::size_t size() const noexcept {
+        return head_.load(std::memory_order_acquire) - tail_.load(std::memory_order_acquire);
+    }
+    std::size_t capacity() const noexcept { return cap_; }
+
+  private:
+    uint8_t* buf_;
+    std::size_t cap_;
+    std::atomic<std::size_t> head_{0}, tail_{0};
+};
+}  // namespace detail
+
+class Uart final : public Transport, private UartSink {
+  public:
+    Uart(UartDriver& d, std::span<uint8_t> rx_ring, std::span<uint8_t> tx_ring) noexcept
+        : d_(&d), rx_(rx_ring), tx_(tx_ring), rx_note_(&Uart::rx_ready, this),
+          tx_note_(&Uart::tx_ready, this) {
+        d_->uart_attach(this);
+    }
+    ~Uart() {
+        d_->uart_tx_irq(false);
+        d_->uart_attach(nullptr);
+    }
+    Uart(const Uart&) = delete;
+
+    // --- Transport (task context) ---
+    Result<std::size_t> try_read(std::span<uint8_t> into) noexcept override {
+        bind();
+        std::size_t n = 0;
+        while (n < into.size() && rx_.pop(into[n])) ++n;
+        if (n == 0) return Error::empty;
+        return n;
+    }
+    Result<std::size_t> try_write(std::span<const uint8_t> from) noexcept override {
+        bind();
+        std::size_t n = 0;
+        while (n < from.size() && tx_.push(from[n])) ++n;
+        if (n > 0) d_->uart_tx_irq(true);  // the transmit-empty interrupt takes it from here
+        if (n == 0) return Error::empty;
+        return n;
+    }
+    void set_listener(Direction d, ReadyListener* l) noexcept override {
+        bind();
+        listener_[static_cast<int>(d)] = l;
+    }
+    Result<void> shutdown_write() noexcept override { return {}; }
+
+    // --- blocking ---
+    Result<void> write_blocking(std::span<const uint8_t> data) noexcept {
+        std::size_t off = 0;
+        while (off < data.size()) {
+            Result<std::size_t> r = try_write(data.subspan(off));
+            if (r) off += r.value();
+        }
+        while (tx_.size() != 0) {
+        }
+        return {};
+    }
+    Result<std::size_t> read_blocking(std::span<uint8_t> into) noexcept {
+        for (;;) {
+            Result<std::size_t> r = try_read(into);
+            if (r || r.error() != Error::empty) return r;
+        }
+    }
+
+    std::size_t rx_buffered() const noexcept { return rx_.size(); }
+    std::size_t tx_pending() const noexcept { return tx_.size(); }
+    uint32_t rx_overruns() const noexcept { return rx_overruns_.load(std::memory_order_relaxed); }
+    std::size_t rx_high_water() const noexcept { return rx_hwm_.load(std::memory_order_relaxed); }
+
+  private:
+    void bind() noexcept {
+        if (!rx_note_.bound() && Loop::current()) {
+            rx_note_.bind(Loop::current());
+            tx_note_.bind(Loop::current());
+        }
+    }
+    // The UART interrupt: empty the receive register into the ring, feed the transmit register.
+    void on_uart_irq() noexcept override {
+        uint8_t b;
+        bool got = false;
+        while (d_->uart_rx(b)) {
+            got = true;
+            if (!rx_.push(b)) rx_overruns_.fetch_add(1, std::memory_order_relaxed);
+        }
+        if (got) {
+            std::size_t s = rx_.size();
+            if (s > rx_hwm_.load(std::memory_order_relaxed)) rx_hwm_.store(s, std::memory_order_relaxed);
+            rx_note_.notify();
+        }
+        bool sent = false;
+        if (has_pending_ && d_->uart_tx(pending_tx_)) {
+            has_pending_ = false;
+            sent = true;
+        }
+        while (!has_pending_) {
+            uint8_t c;
+            if (!tx_.pop(c)) break;
+            if (!d_->uart_tx(c)) {  // register full: keep the byte for the next interrupt
+                pending_tx_ = c;
+                has_pending_ = true;
+                break;
+            }
+            sent = true;
+        }
+        if (tx_.size() == 0 && !has_pending_) d_->uart_tx_irq(false);
+        if (sent) tx_note_.notify();
+    }
+    static void rx_ready(void* ctx) noexcept {
+        auto* self = static_cast<Uart*>(ctx);
+        if (auto* l = self->listener_[0]) l->on_ready(Direction::read);
+    }
+    static void tx_ready(void* ctx) noexcept {
+        auto* self = static_cast<Uart*>(ctx);
+        if (auto* l = self->listener_[1]) l->on_ready(Direction::write);
+    }
+
+    UartDriver* d_;
+    detail::ByteRing rx_, tx_;
+    IsrNotifier rx_note_, tx_note_;
+    ReadyListener* listener_[2] = {nullptr, nullptr};
+    std::atomic<uint32_t> rx_overruns_{0};
+    std::atomic<std::size_t> rx_hwm_{0};
+    uint8_t pending_tx_ = 0;
+    bool has_pending_ = false;
+};
+
+}  // namespace irqio
