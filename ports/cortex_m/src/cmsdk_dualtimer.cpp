@@ -75,6 +75,10 @@ uint32_t DualTimer::fired() noexcept {
     return g_fired;
 }
 
+uint32_t DualTimer::counter() noexcept {
+    return regs().value;
+}
+
 }  // namespace irqio::cortex_m
 
 extern "C" void DUALTIMER_IRQHandler() {
