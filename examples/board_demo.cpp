@@ -1,0 +1,548 @@
+// board_demo: irqio on the virtual board (ports/sim).
+//
+// A display frame goes out over SPI DMA while the next one is drawn; the ADC streams without a gap
+// (10 kHz by default) into a ring of blocks; a bouncing button changes the drawing mode; an encoder
+// changes a value; radio packets arrive from another thread (as ESP-NOW's callback on the other
+// core) through a ThreadSafeQueue; a sensor is read over I2C; the DAC plays a tone. A one-screen
+// status updates live, and the run ends by itself with a summary.
+//
+//   board_demo [--seconds 5] [--blocking] [--adc-rate 10000] [--adc-blocks 2] [--trace out.json]
+//              [--no-live]
+//
+// --blocking flushes frames with blocking SPI transfers (for the frame-rate comparison).
+// --trace writes Chrome trace JSON (task runs, interrupts, DMA transfers) that Perfetto opens.
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "irqio/irqio.hpp"
+#include "irqio/periph/periph.hpp"
+#include "irqio/sim/board.hpp"
+
+using namespace irqio;
+using namespace irqio::sim;
+
+namespace {
+
+// ---------------------------------------------------------------- options
+struct Options {
+    double seconds = 5.0;
+    bool blocking = false;
+    uint32_t adc_rate = 10'000;
+    uint32_t adc_blocks = 2;
+    const char* trace = nullptr;
+    bool live = true;
+};
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto next = [&]() -> const char* {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "board_demo: %s needs a value\n", a.c_str());
+                exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--seconds") o.seconds = atof(next());
+        else if (a == "--blocking") o.blocking = true;
+        else if (a == "--adc-rate") o.adc_rate = static_cast<uint32_t>(atol(next()));
+        else if (a == "--adc-blocks") o.adc_blocks = static_cast<uint32_t>(atol(next()));
+        else if (a == "--trace") o.trace = next();
+        else if (a == "--no-live") o.live = false;
+        else {
+            fprintf(stderr,
+                    "usage: board_demo [--seconds S] [--blocking] [--adc-rate HZ] [--adc-blocks N] "
+                    "[--trace out.json] [--no-live]\n");
+            exit(2);
+        }
+    }
+    if (o.adc_rate < 100 || o.adc_rate > 1'000'000 || o.adc_blocks < 2 || o.seconds <= 0) {
+        fprintf(stderr, "board_demo: bad option value\n");
+        exit(2);
+    }
+    return o;
+}
+
+uint64_t thread_cpu_us(clockid_t c) {
+    timespec ts;
+    clock_gettime(c, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
+}
+
+// ---------------------------------------------------------------- trace (Chrome JSON)
+// Fixed storage; interrupt handlers add events with one atomic increment (async-signal-safe).
+struct TraceEvent {
+    const char* name;
+    uint64_t ts, dur;
+    uint32_t tid;
+};
+enum Tid : uint32_t { kTidDisplay = 1, kTidAdc, kTidRadio, kTidButton, kTidEncoder, kTidSensor,
+                      kTidDac, kTidStatus, kTidDma = 50, kTidIrq = 100 };
+struct Trace {
+    bool on = false;
+    std::vector<TraceEvent> ev;
+    std::atomic<uint32_t> n{0};
+    uint64_t t0 = 0;
+    void init(bool enable) {
+        on = enable;
+        if (on) ev.resize(1u << 19);
+        t0 = mono_us();
+    }
+    void add(const char* name, uint64_t start, uint64_t end, uint32_t tid) noexcept {
+        if (!on) return;
+        uint32_t i = n.fetch_add(1, std::memory_order_relaxed);
+        if (i >= ev.size()) return;
+        ev[i] = TraceEvent{name, start, end - start, tid};
+    }
+    bool write(const char* path) {
+        FILE* f = fopen(path, "w");
+        if (!f) return false;
+        fprintf(f, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
+        static const std::pair<uint32_t, const char*> names[] = {
+            {kTidDisplay, "task display"}, {kTidAdc, "task adc"}, {kTidRadio, "task radio"},
+            {kTidButton, "task button"},   {kTidEncoder, "task encoder"}, {kTidSensor, "task sensor"},
+            {kTidDac, "task dac"},         {kTidStatus, "task status"}, {kTidDma, "SPI1 DMA"},
+            {kTidIrq, "interrupts"}};
+        bool first = true;
+        for (auto& [tid, nm] : names) {
+            fprintf(f, "%s{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_name\",\"args\":{\"name\":\"%s\"}}",
+                    first ? "" : ",\n", tid, nm);
+            first = false;
+        }
+        uint32_t count = std::min<uint32_t>(n.load(), static_cast<uint32_t>(ev.size()));
+        for (uint32_t i = 0; i < count; ++i) {
+            const TraceEvent& e = ev[i];
+            if (!e.name) continue;
+            fprintf(f, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"name\":\"%s\",\"ts\":%llu,\"dur\":%llu}",
+                    e.tid, e.name, (unsigned long long)(e.ts - t0),
+                    (unsigned long long)(e.dur ? e.dur : 1));
+        }
+        fprintf(f, "\n]}\n");
+        fclose(f);
+        return true;
+    }
+};
+Trace g_trace;
+
+// A task run: from resumption to the next suspension.
+struct Span {
+    const char* name;
+    uint32_t tid;
+    uint64_t t0 = mono_us();
+    Span(const char* n, uint32_t t) : name(n), tid(t) {}
+    ~Span() { g_trace.add(name, t0, mono_us(), tid); }
+};
+
+const char* const kIrqNames[IrqController::kLines] = {
+    "IRQ spi1", "IRQ i2c1", "IRQ adc1", "IRQ dac1", "IRQ uart1", "IRQ 5",   "IRQ 6",   "IRQ 7",
+    "IRQ exti0 (button)", "IRQ exti1 (enc A)", "IRQ exti2 (enc B)", "IRQ exti3", "IRQ exti4",
+    "IRQ exti5", "IRQ exti6", "IRQ exti7", "IRQ exti8", "IRQ exti9", "IRQ exti10", "IRQ exti11",
+    "IRQ exti12", "IRQ exti13", "IRQ exti14", "IRQ exti15", "IRQ 24", "IRQ 25", "IRQ 26", "IRQ 27",
+    "IRQ 28", "IRQ 29", "IRQ 30", "IRQ 31"};
+void irq_trace(void*, int line, uint64_t t0, uint64_t t1) noexcept {
+    g_trace.add(kIrqNames[line], t0, t1, kTidIrq);
+}
+
+// ---------------------------------------------------------------- latency statistics
+struct Latency {
+    std::vector<uint32_t> us;
+    Latency() { us.reserve(1 << 20); }
+    void add(uint64_t v) {
+        if (us.size() < us.capacity()) us.push_back(static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX)));
+    }
+    uint32_t pct(double p) const {
+        if (us.empty()) return 0;
+        std::vector<uint32_t> c = us;
+        std::size_t k = std::min(c.size() - 1, static_cast<std::size_t>(p * static_cast<double>(c.size())));
+        std::nth_element(c.begin(), c.begin() + static_cast<long>(k), c.end());
+        return c[k];
+    }
+    uint32_t max() const { return us.empty() ? 0 : *std::max_element(us.begin(), us.end()); }
+};
+
+// ---------------------------------------------------------------- drawing
+constexpr int kW = kDisplayW, kH = kDisplayH;
+constexpr std::size_t kFrameBytes = kW * kH * 2;
+int16_t g_sin[256];
+
+// Renders rows [y0, y1) of frame `t` in `mode`; `detail` scales the work per pixel.
+void render_rows(uint8_t* fb, int y0, int y1, uint32_t t, int mode, int value, int detail) {
+    for (int y = y0; y < y1; ++y) {
+        uint8_t* row = fb + static_cast<std::size_t>(y) * kW * 2;
+        for (int x = 0; x < kW; ++x) {
+            int v = 0;
+            for (int k = 0; k < detail; ++k) {
+                int a = (x * (k + 3) + t * (k + 1)) & 255;
+                int b = (y * (k + 2) - t * 2 + value * 4) & 255;
+                v += g_sin[a] + g_sin[b] + g_sin[(a + b + k * 37) & 255];
+            }
+            v = (v / (detail * 3) + 128) & 255;
+            uint16_t c;
+            switch (mode) {
+                case 0: c = static_cast<uint16_t>(((v >> 3) << 11) | (((255 - v) >> 2) << 5) | ((v + value * 8) & 255) >> 3); break;
+                case 1: c = static_cast<uint16_t>(((x + t + value) & 32) ? (v >> 3) << 11 : (v >> 2) << 5); break;
+                default: c = static_cast<uint16_t>(((((x ^ y) + t) & 16) ? 0xFFFF : 0) ^ (v >> 3)); break;
+            }
+            row[2 * x] = static_cast<uint8_t>(c >> 8);
+            row[2 * x + 1] = static_cast<uint8_t>(c);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the demo state
+struct Demo {
+    Options opt;
+    Board& board;
+    SpiBus spi;
+    SpiDevice display;
+    Pin dc, button_pin, enc_a, enc_b;
+    Button button;
+    QuadratureEncoder encoder;
+    I2c i2c;
+    std::vector<uint16_t> adc_storage, dac_storage;
+    Adc adc;
+    Dac dac;
+    ThreadSafeQueue<RadioPacket, 64> radio_q;
+    std::vector<uint8_t> fb[2];
+
+    // Shared figures.
+    std::atomic<int> mode{0};
+    std::atomic<int> value{0};
+    int detail = 1;
+    double draw_ms = 0, flush_ms = 0;
+    uint64_t frames_drawn = 0, frames_flushed = 0, flush_wait_us = 0;
+    uint64_t adc_samples = 0, adc_blocks = 0, adc_gaps = 0;
+    double adc_rms = 0;
+    uint64_t radio_rx = 0, radio_seq_gaps = 0;
+    uint32_t radio_next = 0;
+    std::atomic<uint32_t> radio_hwm{0};
+    uint32_t presses = 0;
+    uint64_t sensor_reads = 0, sensor_errors = 0;
+    double temperature = 0;
+    uint64_t dac_blocks = 0;
+    Latency lat_adc, lat_radio, lat_button_edge;
+    uint64_t t_start_us = 0;
+    bool stopping = false;
+
+    Demo(Options o, Board& b)
+        : opt(o), board(b), spi(b.spi1()), display(spi, kCsDisplay), dc(b.pin(kPinDisplayDc)),
+          button_pin(b.pin(kPinButton)), enc_a(b.pin(kPinEncA)), enc_b(b.pin(kPinEncB)),
+          button(button_pin, true, 20), encoder(enc_a, enc_b), i2c(b.i2c1()),
+          adc_storage(static_cast<std::size_t>(std::max<uint32_t>(o.adc_rate / 20, 64)) * o.adc_blocks),
+          dac_storage(2 * 400), adc(b.adc1(), adc_storage, o.adc_blocks), dac(b.dac1(), dac_storage, 2) {
+        fb[0].resize(kFrameBytes);
+        fb[1].resize(kFrameBytes);
+    }
+
+    static void radio_cb(void* ctx, const RadioPacket& p) {
+        auto* d = static_cast<Demo*>(ctx);
+        d->radio_q.try_put(p);  // any context: another thread here
+        uint32_t s = d->radio_q.size();
+        uint32_t h = d->radio_hwm.load(std::memory_order_relaxed);
+        while (s > h && !d->radio_hwm.compare_exchange_weak(h, s)) {
+        }
+    }
+
+    // Calibrates the drawing work to about the SPI flush time, the case where overlap matters.
+    void calibrate() {
+        flush_ms = static_cast<double>(kFrameBytes) * 8.0 / board.config().spi_hz * 1000.0;
+        // CPU time, not wall time: on a busy host the wall clock would include preemption.
+        render_rows(fb[0].data(), 0, kH, 0, 0, 0, 4);  // warm up
+        uint64_t t0 = thread_cpu_us(CLOCK_THREAD_CPUTIME_ID);
+        int reps = 0;
+        while (thread_cpu_us(CLOCK_THREAD_CPUTIME_ID) - t0 < 80'000 || reps < 2) {
+            render_rows(fb[0].data(), 0, kH, reps, 0, 0, 4);
+            ++reps;
+        }
+        double per_detail_ms =
+            static_cast<double>(thread_cpu_us(CLOCK_THREAD_CPUTIME_ID) - t0) / 1000.0 / reps / 4;
+        detail = std::max(1, static_cast<int>(std::lround(flush_ms * 0.9 / per_detail_ms)));
+        draw_ms = per_detail_ms * detail;
+    }
+
+    Task<Result<void>> send_command(SpiDevice::Transaction& tx, uint8_t cmd) {
+        dc.write(false);
+        uint8_t c[1] = {cmd};
+        auto r = co_await tx.write(c);
+        dc.write(true);
+        co_return r;
+    }
+
+    // Draws frames; each goes out over SPI DMA while the next one is drawn (or blocking).
+    Task<void> display_task() {
+        int back = 0;
+        SpiDevice::Transaction tx;  // the flush in flight (holds the chip select)
+        uint64_t flush_start = 0;
+        for (uint32_t t = 0;; ++t) {
+            const int m = mode.load(), v = value.load();
+            for (int y = 0; y < kH; y += 16) {
+                {
+                    Span s("draw rows", kTidDisplay);
+                    render_rows(fb[back].data(), y, std::min(kH, y + 16), t, m, v, detail);
+                }
+                co_await yield_now();  // let the other tasks run between slices
+            }
+            ++frames_drawn;
+            if (opt.blocking) {
+                Span s("flush (blocking)", kTidDisplay);
+                auto btx = display.transaction_blocking();
+                if (!btx) continue;
+                dc.write(false);
+                uint8_t c[1] = {0x2C};
+                (void)spi.write_blocking(c);
+                dc.write(true);
+                uint64_t f0 = mono_us();
+                if (spi.write_blocking(fb[back])) ++frames_flushed;
+                g_trace.add("frame DMA", f0, mono_us(), kTidDma);
+                continue;  // same buffer next time: nothing is in flight
+            }
+            if (tx) {  // wait for the previous frame's DMA, then release the display
+                uint64_t w0 = mono_us();
+                auto r = co_await spi.done();
+                flush_wait_us += mono_us() - w0;
+                g_trace.add("frame DMA", flush_start, mono_us(), kTidDma);
+                if (r) ++frames_flushed;
+                tx.end();
+            }
+            tx = co_await display.transaction();
+            Span s("start flush", kTidDisplay);
+            if (!(co_await send_command(tx, 0x2C))) continue;
+            flush_start = mono_us();
+            if (!spi.start_write(fb[back])) continue;  // started: the DMA holds fb[back] now
+            back ^= 1;                                // draw the next frame into the other one
+        }
+    }
+
+    Task<void> adc_task() {
+        uint64_t expect = 0;
+        for (;;) {
+            auto b = co_await adc.next_block(Priority::high);
+            if (!b) co_return;
+            Span s("adc block", kTidAdc);
+            lat_adc.add(mono_us() - b->timestamp_us);
+            if (b->first_sample != expect) ++adc_gaps;
+            expect = b->first_sample + b->samples.size();
+            double acc = 0;
+            for (uint16_t x : b->samples) {
+                double d = static_cast<double>(x) - 2048.0;
+                acc += d * d;
+            }
+            adc_rms = std::sqrt(acc / static_cast<double>(b->samples.size()));
+            adc_samples += b->samples.size();
+            ++adc_blocks;
+        }
+    }
+
+    Task<void> dac_task() {
+        uint64_t n = 0;
+        for (;;) {
+            auto blk = co_await dac.next_free();
+            if (!blk) co_return;
+            Span s("dac block", kTidDac);
+            for (uint16_t& x : *blk) {
+                x = static_cast<uint16_t>(2048 + g_sin[(n * 256 * 1000 / 8000) & 255] * 8);
+                ++n;
+            }
+            dac.submit();
+            ++dac_blocks;
+        }
+    }
+
+    Task<void> radio_task() {
+        for (;;) {
+            auto p = co_await radio_q.get();
+            if (!p) co_return;
+            Span s("radio packet", kTidRadio);
+            lat_radio.add(mono_us() - p->sent_us);
+            if (p->seq != radio_next) radio_seq_gaps += p->seq - radio_next;
+            radio_next = p->seq + 1;
+            ++radio_rx;
+        }
+    }
+
+    Task<void> button_task() {
+        for (;;) {
+            auto t = co_await button.wait_press();
+            if (!t) co_return;
+            Span s("button press", kTidButton);
+            lat_button_edge.add(mono_us() - t.value());  // includes the 20 ms debounce
+            mode.store((mode.load() + 1) % 3);
+            ++presses;
+            auto r = co_await button.wait_release();
+            if (!r) co_return;
+        }
+    }
+
+    Task<void> encoder_task() {
+        int32_t seen = 0;
+        for (;;) {
+            seen = co_await encoder.changed(seen);
+            Span s("encoder", kTidEncoder);
+            value.store(seen / 4);
+        }
+    }
+
+    Task<void> sensor_task() {
+        for (;;) {
+            co_await sleep_ms(100);
+            Span s("sensor read", kTidSensor);
+            uint8_t reg[1] = {0x00}, out[2] = {};
+            auto r = co_await i2c.write_read(kSensorAddr, reg, out);
+            if (r) {
+                ++sensor_reads;
+                temperature = static_cast<int16_t>((out[0] << 8) | out[1]) / 100.0;
+            } else {
+                ++sensor_errors;
+            }
+        }
+    }
+
+    // The simulated world: presses and turns at chosen times.
+    void script_world() {
+        uint64_t now = board.now_ns();
+        uint64_t end = now + static_cast<uint64_t>(opt.seconds * 1e9);
+        int k = 0;
+        for (uint64_t t = now + 700'000'000; t < end; t += 1'300'000'000, ++k)
+            board.press_button(t, 120'000'000, 3 + k % 3);
+        k = 0;
+        for (uint64_t t = now + 300'000'000; t < end; t += 450'000'000, ++k)
+            board.turn_encoder(t, (k % 4 == 3) ? -2 : 3, 20'000'000);
+        board.start_radio(&Demo::radio_cb, this, 2000);  // ~500 packets/s
+    }
+
+    std::string status(bool final_) {
+        double el = static_cast<double>(mono_us() - t_start_us) / 1e6;
+        char buf[4096];
+        IrqController& irq = board.irq();
+        int n = snprintf(
+            buf, sizeof buf,
+            "irqio board_demo  %s  t=%5.2f s / %.1f s%s\n"
+            "display  frames drawn %6llu  flushed %6llu  %6.1f fps  (draw ~%.1f ms, SPI %.1f ms/frame @ %u MHz)\n"
+            "         device saw %llu frames, mode %d, value %d\n"
+            "adc      %7.0f samples/s (set %u Hz)  blocks %llu of %zu  lost samples %llu  gaps %llu  rms %.0f\n"
+            "         irq->task latency  median %u us  p99 %u us  max %u us\n"
+            "dac      blocks %llu  played %llu  underruns %llu\n"
+            "radio    rx %llu / sent %llu (%.0f/s)  drops %u  seq gaps %llu  queue hwm %u/%u\n"
+            "         thread->task latency  median %u us  p99 %u us  max %u us\n"
+            "button   presses %u  bounces filtered %u   encoder position %d\n"
+            "sensor   reads %llu  errors %llu  temperature %.2f C\n"
+            "irqs     total %llu  spi %llu adc %llu i2c %llu dac %llu exti %llu  max nesting %u\n",
+            opt.blocking ? "[blocking SPI]" : "[overlapped SPI DMA]", el, opt.seconds,
+            final_ ? "  (finished)" : "", (unsigned long long)frames_drawn,
+            (unsigned long long)frames_flushed, frames_flushed / std::max(el, 1e-3), draw_ms, flush_ms,
+            board.config().spi_hz / 1000000, (unsigned long long)board.display().frames(), mode.load(),
+            value.load(), adc_samples / std::max(el, 1e-3), opt.adc_rate,
+            (unsigned long long)adc_blocks, adc.block_len(), (unsigned long long)adc.lost_samples(),
+            (unsigned long long)adc_gaps, adc_rms, lat_adc.pct(0.5), lat_adc.pct(0.99), lat_adc.max(),
+            (unsigned long long)dac_blocks, (unsigned long long)dac.blocks_played(),
+            (unsigned long long)dac.underruns(), (unsigned long long)radio_rx,
+            (unsigned long long)board.radio_sent(), radio_rx / std::max(el, 1e-3), radio_q.dropped(),
+            (unsigned long long)radio_seq_gaps, radio_hwm.load(), radio_q.capacity(),
+            lat_radio.pct(0.5), lat_radio.pct(0.99), lat_radio.max(), presses, button.bounces(),
+            encoder.position(), (unsigned long long)sensor_reads, (unsigned long long)sensor_errors,
+            temperature, (unsigned long long)irq.total(), (unsigned long long)irq.count(kIrqSpi1),
+            (unsigned long long)irq.count(kIrqAdc1), (unsigned long long)irq.count(kIrqI2c1),
+            (unsigned long long)irq.count(kIrqDac1),
+            (unsigned long long)(irq.count(kIrqExti0) + irq.count(kIrqExti0 + 1) + irq.count(kIrqExti0 + 2)),
+            irq.max_nesting());
+        return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    }
+
+    Task<void> status_task() {
+        for (;;) {
+            co_await sleep_ms(250);
+            Span s("status", kTidStatus);
+            std::string st = status(false);
+            printf("\x1b[H\x1b[J%s", st.c_str());
+            fflush(stdout);
+        }
+    }
+
+    Task<int> main_task() {
+        t_start_us = mono_us();
+        uint64_t cpu0 = thread_cpu_us(CLOCK_THREAD_CPUTIME_ID);
+        clockid_t dev_clock;
+        pthread_getcpuclockid(board.device_thread(), &dev_clock);
+        uint64_t dev0 = thread_cpu_us(dev_clock);
+
+        if (!adc.start(opt.adc_rate)) co_return 1;
+        for (int i = 0; i < 2; ++i) {  // prime the DAC's two blocks
+            auto b = dac.try_free();
+            if (b) {
+                std::fill(b->begin(), b->end(), 2048);
+                dac.submit();
+            }
+        }
+        if (!dac.start(8000)) co_return 1;
+        TaskGroup group;
+        auto display_t = display_task();
+        group.create_task(std::move(display_t));
+        group.create_task(adc_task(), Priority::high);
+        group.create_task(dac_task());
+        group.create_task(radio_task());
+        group.create_task(button_task());
+        group.create_task(encoder_task());
+        group.create_task(sensor_task());
+        if (opt.live && isatty(1)) group.create_task(status_task());
+        script_world();
+
+        co_await sleep_us(static_cast<uint64_t>(opt.seconds * 1e6));
+        stopping = true;
+        board.stop_radio();
+        group.cancel();
+        co_await sleep_ms(0);
+        adc.stop();
+        dac.stop();
+        spi.abort();
+
+        uint64_t cpu = thread_cpu_us(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+        uint64_t dev = thread_cpu_us(dev_clock) - dev0;
+        double el = static_cast<double>(mono_us() - t_start_us) / 1e6;
+        std::string st = status(true);
+        if (opt.live && isatty(1)) printf("\x1b[H\x1b[J");
+        printf("%s", st.c_str());
+        printf("cpu      loop thread %.2f s (%.1f%% of one core), device thread %.2f s (%.1f%%)\n",
+               cpu / 1e6, 100.0 * cpu / 1e6 / el, dev / 1e6, 100.0 * dev / 1e6 / el);
+        printf("summary  mode=%s fps=%.1f adc_rate=%u lost_samples=%llu adc_p99_us=%u radio_drops=%u\n",
+               opt.blocking ? "blocking" : "overlapped", frames_flushed / el, opt.adc_rate,
+               (unsigned long long)adc.lost_samples(), lat_adc.pct(0.99), radio_q.dropped());
+        co_return 0;
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options opt = parse(argc, argv);
+    for (int i = 0; i < 256; ++i) g_sin[i] = static_cast<int16_t>(std::lround(127 * std::sin(i * 2 * M_PI / 256)));
+    g_trace.init(opt.trace != nullptr);
+    Board board;  // on this thread: interrupts are delivered here
+    if (opt.trace) board.irq().set_trace(&irq_trace, nullptr);
+    int rc;
+    {
+        Demo demo(opt, board);
+        demo.calibrate();
+        auto main_t = demo.main_task();
+        rc = run(std::move(main_t));
+    }
+    board.irq().set_trace(nullptr, nullptr);
+    if (opt.trace) {
+        if (g_trace.write(opt.trace))
+            printf("trace    %u events written to %s (open in https://ui.perfetto.dev)\n",
+                   std::min<uint32_t>(g_trace.n.load(), static_cast<uint32_t>(g_trace.ev.size())), opt.trace);
+        else
+            fprintf(stderr, "board_demo: cannot write %s\n", opt.trace);
+    }
+    return rc;
+}
