@@ -3,6 +3,7 @@
 namespace irqio {
 
 Event::~Event() {
+    if (Loop* l = loop_.load(std::memory_order_acquire)) l->settle(&node_);
     IRQIO_ASSERT(waiters_.empty(), "Event destroyed while tasks wait on it");
     IRQIO_ASSERT(node_.queued.load() == 0, "Event destroyed while a set() is in flight");
 }
@@ -28,7 +29,7 @@ void Event::drain(detail::InboxNode* n) noexcept {
 
 bool Event::bind(Loop* l) noexcept {
     IRQIO_ASSERT(waiters_.empty(), "an Event's waiters must belong to one loop");
-    loop_.store(l, std::memory_order_seq_cst);
+    loop_.bind(l);
     return level_.load(std::memory_order_seq_cst) == 0;
 }
 

@@ -35,6 +35,12 @@ Loop::Loop(Port& port) noexcept : port_(port) {
 }
 
 Loop::~Loop() {
+    while (detail::LoopBinding* b = bindings_) {  // handlers that signal later find no loop
+        bindings_ = b->next_;
+        b->loop_.store(nullptr, std::memory_order_seq_cst);
+        b->next_ = nullptr;
+        b->pprev_ = nullptr;
+    }
     if (tasks_) {
         Loop* prev = detail::tls_loop;
         detail::tls_loop = this;
@@ -252,6 +258,26 @@ TaskBase* Loop::start_main(TaskBase* t) noexcept {
 }
 
 namespace detail {
+
+void LoopBinding::bind(Loop* l) noexcept {
+    if (loop_.load(std::memory_order_relaxed) == l) return;
+    unbind();
+    next_ = l->bindings_;
+    if (next_) next_->pprev_ = &next_;
+    l->bindings_ = this;
+    pprev_ = &l->bindings_;
+    loop_.store(l, std::memory_order_seq_cst);
+}
+
+void LoopBinding::unbind() noexcept {
+    if (pprev_) {
+        *pprev_ = next_;
+        if (next_) next_->pprev_ = pprev_;
+        next_ = nullptr;
+        pprev_ = nullptr;
+    }
+    loop_.store(nullptr, std::memory_order_seq_cst);
+}
 
 TaskBase* running_task() noexcept {
     return detail::tls_loop ? detail::tls_loop->running() : nullptr;

@@ -3,6 +3,7 @@
 namespace irqio {
 
 Semaphore::~Semaphore() {
+    if (Loop* l = loop_.load(std::memory_order_acquire)) l->settle(&node_);
     IRQIO_ASSERT(waiters_.empty(), "Semaphore destroyed while tasks wait on it");
     IRQIO_ASSERT(node_.queued.load() == 0, "Semaphore destroyed while a release() is in flight");
 }
@@ -43,7 +44,7 @@ bool Semaphore::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
     Loop* l = Loop::current();
     if (sem_->loop_.load(std::memory_order_relaxed) != l) {
         IRQIO_ASSERT(sem_->waiters_.empty(), "a Semaphore's waiters must belong to one loop");
-        sem_->loop_.store(l, std::memory_order_seq_cst);
+        sem_->loop_.bind(l);
     }
     if (sem_->waiters_.empty() && sem_->take()) return false;  // a release() raced the publish
     detail::TaskBase* t = l->running();

@@ -3,6 +3,7 @@
 namespace irqio {
 
 ThreadSafeFlag::~ThreadSafeFlag() {
+    if (Loop* l = loop_.load(std::memory_order_acquire)) l->settle(&node_);
     IRQIO_ASSERT(waiter_ == nullptr, "ThreadSafeFlag destroyed while a task waits on it");
     IRQIO_ASSERT(node_.queued.load() == 0, "ThreadSafeFlag destroyed while a set() is in flight");
 }
@@ -33,8 +34,7 @@ void ThreadSafeFlag::drain(detail::InboxNode* n) noexcept {
 bool ThreadSafeFlag::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
     IRQIO_ASSERT(f_->waiter_ == nullptr, "ThreadSafeFlag has one waiter at a time");
     Loop* l = Loop::current();
-    if (f_->loop_.load(std::memory_order_relaxed) != l)
-        f_->loop_.store(l, std::memory_order_seq_cst);
+    if (f_->loop_.load(std::memory_order_relaxed) != l) f_->loop_.bind(l);
     if (f_->consume()) return false;  // a set() raced us
     detail::TaskBase* t = l->running();
     t->resume = h;

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "irqio/config.hpp"
+#include "irqio/core/loop_binding.hpp"
 #include "irqio/core/run_queue.hpp"
 #include "irqio/core/step_hook.hpp"
 #include "irqio/core/task.hpp"
@@ -80,6 +81,13 @@ class Loop {
         return detail::tls_loop == this && !detail::in_handler();
     }
 
+    // Task context: an object that is about to be destroyed while a handler's mark for it still
+    // sits in the inbox lets the loop act on it now, so the inbox never holds a dangling node.
+    // (A handler that keeps signalling an object while it is destroyed is the caller's bug.)
+    void settle(detail::InboxNode* n) noexcept {
+        if (n->queued.load(std::memory_order_acquire) != 0 && in_task_context()) drain_inbox();
+    }
+
     // One scheduler pass; returns after running the tasks ready at its start (or after sleeping).
     void run_once() noexcept;
 
@@ -102,7 +110,8 @@ class Loop {
     detail::RunQueue ready_;
     detail::TimerHeap timers_;
     detail::IsrInbox inbox_;
-    detail::TaskBase* tasks_ = nullptr;  // top-level tasks (not owned by a TaskGroup)
+    detail::TaskBase* tasks_ = nullptr;        // top-level tasks (not owned by a TaskGroup)
+    detail::LoopBinding* bindings_ = nullptr;  // objects whose handlers wake this loop
     detail::TaskBase* running_ = nullptr;
     Loop* prev_loop_ = nullptr;
     std::size_t live_tasks_ = 0;
@@ -113,6 +122,7 @@ class Loop {
     detail::MpmcRing<Callback, IRQIO_SCHEDULE_DEPTH> callbacks_;
     LoopStats stats_;
     friend struct LoopAccess;
+    friend class detail::LoopBinding;
 };
 
 namespace detail {

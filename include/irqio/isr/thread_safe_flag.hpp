@@ -50,7 +50,7 @@ class ThreadSafeFlag {
     static void drain(detail::InboxNode* n) noexcept;
     detail::InboxNode node_;  // first member
     std::atomic<uint8_t> state_{0};
-    std::atomic<Loop*> loop_{nullptr};
+    detail::LoopBinding loop_;
     detail::WaitNode* waiter_ = nullptr;  // task context only
 };
 

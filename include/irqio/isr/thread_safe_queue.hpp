@@ -19,6 +19,9 @@ class ThreadSafeQueue {
   public:
     ThreadSafeQueue() noexcept { node_.drain = &ThreadSafeQueue::drain; }
     ~ThreadSafeQueue() {
+        if (Loop* l = loop_.load(std::memory_order_acquire)) l->settle(&node_);
+        IRQIO_ASSERT(node_.queued.load() == 0,
+                     "ThreadSafeQueue destroyed while a signal is in flight");
         IRQIO_ASSERT(getters_.empty() && putters_.empty(),
                      "ThreadSafeQueue destroyed while tasks wait");
     }
@@ -124,7 +127,7 @@ class ThreadSafeQueue {
 
     void bind(uint8_t want) noexcept {
         Loop* l = Loop::current();
-        if (loop_.load(std::memory_order_relaxed) != l) loop_.store(l, std::memory_order_seq_cst);
+        if (loop_.load(std::memory_order_relaxed) != l) loop_.bind(l);
         if ((want_.load(std::memory_order_relaxed) & want) == 0) {
             uint8_t w = want_.load(std::memory_order_relaxed);
             while (!detail::atomic_cas<uint8_t>(want_, w, static_cast<uint8_t>(w | want))) {
@@ -185,7 +188,7 @@ class ThreadSafeQueue {
     detail::MpmcRing<T, N> ring_;
     std::atomic<uint32_t> dropped_{0};
     std::atomic<uint8_t> want_{0};
-    std::atomic<Loop*> loop_{nullptr};
+    detail::LoopBinding loop_;
     detail::WaitList getters_, putters_;
 };
 

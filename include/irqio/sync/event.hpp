@@ -66,8 +66,8 @@ class Event {
     static void drain(detail::InboxNode* n) noexcept;
     detail::InboxNode node_;  // first member: drain() recovers the Event from it
     std::atomic<uint8_t> level_{0};
-    std::atomic<uint8_t> pending_{0};   // a set() from a handler not yet turned into wakes
-    std::atomic<Loop*> loop_{nullptr};  // loop of the waiters, published before they wait
+    std::atomic<uint8_t> pending_{0};  // a set() from a handler not yet turned into wakes
+    detail::LoopBinding loop_;         // loop of the waiters, published before they wait
     detail::WaitList waiters_;
 };
 

@@ -48,7 +48,7 @@ class Semaphore {
     static void drain(detail::InboxNode* n) noexcept;
     detail::InboxNode node_;  // first member
     std::atomic<int32_t> count_;
-    std::atomic<Loop*> loop_{nullptr};
+    detail::LoopBinding loop_;
     detail::WaitList waiters_;
 };
 

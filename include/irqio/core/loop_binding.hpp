@@ -1,0 +1,35 @@
+// LoopBinding: which loop an interrupt-signalled object wakes (published before its first waiter
+// waits). The loop keeps a list of its bindings and clears them when it ends, so a handler that
+// signals the object later finds no loop instead of a dangling one.
+#pragma once
+#include <atomic>
+
+namespace irqio {
+class Loop;
+namespace detail {
+
+class LoopBinding {
+  public:
+    LoopBinding() noexcept = default;
+    LoopBinding(const LoopBinding&) = delete;
+    LoopBinding& operator=(const LoopBinding&) = delete;
+    ~LoopBinding() { unbind(); }
+
+    // Any context.
+    Loop* load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
+        return loop_.load(order);
+    }
+    // Task context of `l`: binds (seq_cst, paired with the handler's load after its own store).
+    void bind(Loop* l) noexcept;
+    // Task context: forgets the loop.
+    void unbind() noexcept;
+
+  private:
+    friend class irqio::Loop;
+    std::atomic<Loop*> loop_{nullptr};
+    LoopBinding* next_ = nullptr;
+    LoopBinding** pprev_ = nullptr;
+};
+
+}  // namespace detail
+}  // namespace irqio
