@@ -53,7 +53,9 @@ void rx_irq(unsigned index) noexcept {
     // Acknowledge before reading: a byte arriving after the read raises the line again.
     r.intstatus = kIntRx;
     const Hooks& h = g_hooks[index];
-    while (r.state & kStateRxFull) {
+    // Stop when the hook turned the interrupt off (its buffer is full): the byte stays in the
+    // UART, which holds the sender back.
+    while ((r.state & kStateRxFull) && (r.ctrl & kCtrlRxIrq)) {
         uint8_t byte = static_cast<uint8_t>(r.data);
         if (h.on_rx) h.on_rx(h.ctx, byte);
     }
