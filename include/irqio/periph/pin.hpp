@@ -50,7 +50,9 @@ class Pin final : private EdgeSink {
         target_ = seq_.load(std::memory_order_acquire) + 1;
         armed_.store(static_cast<uint8_t>(e), std::memory_order_seq_cst);
     }
-    void disarm() noexcept { armed_.store(0, std::memory_order_seq_cst); }
+    void disarm() noexcept {
+        if (armed_.exchange(0, std::memory_order_seq_cst) != 0) target_ = seq_.load(std::memory_order_acquire);
+    }
     bool busy() const noexcept { return seq_.load(std::memory_order_acquire) < target_; }
     struct Fired {
         const Pin* p;

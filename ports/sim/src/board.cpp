@@ -480,6 +480,9 @@ void Board::add_activity(Activity* a, uint64_t due_ns) {
 void Board::run() {
     std::unique_lock<std::mutex> lk(mu_);
     while (!stop_) {
+        // Read the kick counter before looking at the work: a kick from a handler (no lock) after
+        // this point makes the wait below return at once.
+        uint32_t seen = impl_->kick_seq.load(std::memory_order_seq_cst);
         uint64_t now = now_ns();
         uint64_t next = kNeverNs;
         for (Activity* a : activities_) {
@@ -487,7 +490,6 @@ void Board::run() {
             if (a == &impl_->uart && a->due == kNeverNs) continue;
             next = std::min(next, a->due);
         }
-        uint32_t seen = impl_->kick_seq.load(std::memory_order_seq_cst);
         if (next <= now_ns()) continue;
         lk.unlock();
         futex_wait_until(&impl_->kick_seq, seen, wall_ns(next));
@@ -627,7 +629,7 @@ void SimDisplay::exchange(const uint8_t* tx, uint8_t* rx, std::size_t n) {
     while (i < n) {
         std::size_t m = std::min(n - i, fb_.size() - pos_);
         memcpy(fb_.data() + pos_, tx + i, m);
-        for (std::size_t k = 0; k < m; k += 64) sum_ = sum_ * 31 + tx[i + k];
+        for (std::size_t k = (64 - pos_ % 64) % 64; k < m; k += 64) sum_ = sum_ * 31 + tx[i + k];
         pos_ += m;
         i += m;
         if (pos_ == fb_.size()) {
