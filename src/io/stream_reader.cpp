@@ -8,15 +8,11 @@ namespace irqio {
 StreamReader::StreamReader(Transport& t, std::span<uint8_t> storage) noexcept
     : t_(&t), buf_(storage.data()), cap_(storage.size()) {
     IRQIO_ASSERT(cap_ > 0, "StreamReader needs a buffer");
-    t_->set_listener(Direction::read, this);
+    t_->set_listener(Direction::read, &listener_);
 }
 
 StreamReader::~StreamReader() {
     t_->set_listener(Direction::read, nullptr);
-}
-
-void StreamReader::on_ready(Direction) noexcept {
-    gate_.open();
 }
 
 std::size_t StreamReader::discard(std::size_t n) noexcept {

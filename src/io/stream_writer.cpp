@@ -10,7 +10,7 @@ StreamWriter::StreamWriter(Transport& t, std::span<uint8_t> storage) noexcept
     IRQIO_ASSERT(cap_ > 0, "StreamWriter needs a buffer");
     high_ = cap_ - cap_ / 4;
     low_ = cap_ / 4;
-    t_->set_listener(Direction::write, this);
+    t_->set_listener(Direction::write, &listener_);
 }
 
 StreamWriter::~StreamWriter() {
@@ -24,7 +24,7 @@ Result<void> StreamWriter::set_water_marks(std::size_t high, std::size_t low) no
     return {};
 }
 
-void StreamWriter::on_ready(Direction) noexcept {
+void StreamWriter::on_writable() noexcept {
     gate_.mark_open();
     // Drain in the background, so buffered bytes leave even while the task does something else.
     if (buffered() > 0) push();

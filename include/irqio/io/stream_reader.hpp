@@ -14,7 +14,7 @@
 
 namespace irqio {
 
-class StreamReader final : private ReadyListener {
+class StreamReader {
   public:
     using Bytes = std::span<const uint8_t>;
 
@@ -45,7 +45,9 @@ class StreamReader final : private ReadyListener {
     std::size_t discard(std::size_t n) noexcept;
 
   private:
-    void on_ready(Direction d) noexcept override;
+    static void on_ready(void* self, Direction) noexcept {
+        static_cast<StreamReader*>(self)->gate_.open();
+    }
     // One transport read into free space, keeping `need` bytes from begin_ contiguous. Gives
     // Error::none (bytes arrived), Error::empty (would block) or the stream's final error.
     Error pull(std::size_t need) noexcept;
@@ -57,6 +59,7 @@ class StreamReader final : private ReadyListener {
     std::size_t begin_ = 0, end_ = 0;  // buffered bytes are buf_[begin_, end_)
     Error error_ = Error::none;        // final: eof, reset, io, ...
     detail::ReadyGate gate_;
+    ReadyListener listener_{&StreamReader::on_ready, this};
 };
 
 }  // namespace irqio

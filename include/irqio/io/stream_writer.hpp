@@ -16,7 +16,7 @@
 
 namespace irqio {
 
-class StreamWriter final : private ReadyListener {
+class StreamWriter {
   public:
     using Bytes = std::span<const uint8_t>;
 
@@ -48,7 +48,10 @@ class StreamWriter final : private ReadyListener {
     Error error() const noexcept { return error_; }
 
   private:
-    void on_ready(Direction d) noexcept override;
+    static void on_ready(void* self, Direction) noexcept {
+        static_cast<StreamWriter*>(self)->on_writable();
+    }
+    void on_writable() noexcept;
     // Hands buffered bytes to the transport until empty or it would block; the final error or none.
     Error push() noexcept;
     // Waits until at most `target` bytes are buffered; the final error or none.
@@ -62,6 +65,7 @@ class StreamWriter final : private ReadyListener {
     Error error_ = Error::none;
     bool closed_ = false;
     detail::ReadyGate gate_;
+    ReadyListener listener_{&StreamWriter::on_ready, this};
 };
 
 }  // namespace irqio

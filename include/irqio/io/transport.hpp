@@ -13,12 +13,13 @@ namespace irqio {
 enum class Direction : uint8_t { read = 0, write = 1 };
 
 // Told, in task context (never from an interrupt), that a direction may make progress again.
-class ReadyListener {
-  public:
-    virtual void on_ready(Direction d) noexcept = 0;
-
-  protected:
-    ~ReadyListener() = default;
+// A function and its argument rather than a virtual interface: the streams stay non-polymorphic,
+// so clients built with RTTI and UBSan's vptr check can use them although this library is built
+// with -fno-rtti.
+struct ReadyListener {
+    void (*fn)(void* ctx, Direction d) noexcept = nullptr;
+    void* ctx = nullptr;
+    void on_ready(Direction d) const noexcept { fn(ctx, d); }
 };
 
 // Contract: try_read / try_write never wait. When one gives Error::empty ("would block"), the

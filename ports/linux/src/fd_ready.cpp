@@ -109,6 +109,13 @@ void forget_fd(int fd) noexcept {
     if (fd >= 0 && static_cast<std::size_t>(fd) < t_fds.size() && t_fds[fd]) t_fds[fd]->forget();
 }
 
+std::size_t waiting_on(int fd, Direction d) noexcept {
+    if (fd < 0 || static_cast<std::size_t>(fd) >= t_fds.size() || !t_fds[fd]) return 0;
+    std::size_t n = 0;
+    for (detail::WaitNode* w = t_fds[fd]->waiters(d).front(); w; w = w->next) ++n;
+    return n;
+}
+
 int close_fd(int fd) noexcept {
     forget_fd(fd);
     return ::close(fd) == 0 ? 0 : -errno;

@@ -95,7 +95,7 @@ FdStream::State::~State() = default;
 
 void FdStream::Deleter::operator()(State* s) const noexcept {
     // Reader and writer detach from the transport first; then the fd is forgotten and closed.
-    int fd = s->transport.fd();
+    int fd = s->fd;
     char* block = reinterpret_cast<char*>(s);
     s->~State();
     linux_port::close_fd(fd);

@@ -6,6 +6,7 @@
 // The loop must run over a LinuxPort (irqio::run does).
 #pragma once
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
 
 #include "irqio/core/wait_list.hpp"
@@ -51,6 +52,8 @@ FdState& fd_state(int fd) noexcept;
 void forget_fd(int fd) noexcept;
 // forget_fd() then close(); 0 or -errno.
 int close_fd(int fd) noexcept;
+// Tasks waiting on `fd` in direction d (for tests and diagnostics).
+std::size_t waiting_on(int fd, Direction d) noexcept;
 
 // The awaiter behind readable()/writable(). Gives Result<void>: ok when the direction is ready (for
 // reading that includes a pending end of file: read() then gives 0); otherwise Error::reset (peer

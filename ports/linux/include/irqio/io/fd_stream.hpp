@@ -32,7 +32,7 @@ class FdStream {
 
     StreamReader& reader() noexcept { return s_->reader; }
     StreamWriter& writer() noexcept { return s_->writer; }
-    int fd() const noexcept { return s_ ? s_->transport.fd() : -1; }
+    int fd() const noexcept { return s_ ? s_->fd : -1; }
     explicit operator bool() const noexcept { return s_ != nullptr; }
     // Closes the fd now; unsent output is dropped (co_await writer().close() first to keep it).
     // No task may be waiting on the stream. The destructor does the same.
@@ -41,8 +41,9 @@ class FdStream {
   private:
     struct State {
         State(int fd, uint8_t* rbuf, std::size_t rn, uint8_t* wbuf, std::size_t wn) noexcept
-            : transport(fd), reader(transport, {rbuf, rn}), writer(transport, {wbuf, wn}) {}
+            : fd(fd), transport(fd), reader(transport, {rbuf, rn}), writer(transport, {wbuf, wn}) {}
         ~State();
+        int fd;  // also here: no member call on the (polymorphic) transport from inline code
         linux_port::FdTransport transport;
         StreamReader reader;
         StreamWriter writer;
