@@ -9,6 +9,7 @@
 
 namespace {
 
+irqio::FramePool<128, 1> g_pool;  // one task: 32 B header + its frame (< 96 B)
 irqio::ThreadSafeFlag g_flag;
 
 void on_timer(void*) {
@@ -27,7 +28,6 @@ irqio::Task<int> blink() {
 }  // namespace
 
 int main() {
-    static irqio::FramePool<256, 1> pool;
-    irqio::FrameAllocatorScope scope(pool);
+    irqio::FrameAllocatorScope scope(g_pool);
     return irqio::run(blink());
 }
