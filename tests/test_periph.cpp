@@ -215,7 +215,7 @@ TEST(PeriphAdc, AwaitedBlockingPolled) {
 
 TEST(PeriphDac, DoubleBufferedOutputAllModes) {
     Board board;
-    std::vector<uint16_t> storage(2 * 100);
+    std::vector<uint16_t> storage(2 * 200);
     Dac dac(board.dac1(), storage, 2);
     auto body = [&]() -> Task<void> {
         for (int i = 0; i < 2; ++i) {  // prime both blocks (polled)
@@ -225,7 +225,7 @@ TEST(PeriphDac, DoubleBufferedOutputAllModes) {
             dac.submit();
         }
         EXPECT_EQ(dac.try_free().error(), Error::full);
-        EXPECT_TRUE(dac.start(20'000).ok());  // 5 ms per block
+        EXPECT_TRUE(dac.start(10'000).ok());  // 20 ms per block
         for (int i = 0; i < 6; ++i) {
             auto b = (i % 2) ? dac.next_free_blocking() : co_await dac.next_free();
             EXPECT_TRUE(b.ok());
@@ -233,13 +233,13 @@ TEST(PeriphDac, DoubleBufferedOutputAllModes) {
             dac.submit();
         }
         EXPECT_EQ(dac.underruns(), 0u);
-        co_await sleep_ms(20);  // no more blocks: the hardware runs dry, which is counted
+        co_await sleep_ms(60);  // no more blocks: the hardware runs dry, which is counted
         EXPECT_GE(dac.underruns(), 1u);
         dac.stop();
     };
     run(body());
     EXPECT_GE(dac.blocks_played(), 7u);
-    EXPECT_GE(board.dac_sink().samples.load(), 700u);
+    EXPECT_GE(board.dac_sink().samples.load(), 1400u);
     EXPECT_EQ(board.dac_sink().last.load(), 1000u);
 }
 
