@@ -7,7 +7,7 @@
 
 namespace irqio {
 namespace detail {
-IRQIO_THREAD_LOCAL uint32_t isr_depth = 0;
+constinit IRQIO_THREAD_LOCAL uint32_t isr_depth = 0;
 constinit IRQIO_THREAD_LOCAL Loop* tls_loop = nullptr;
 extern std::atomic<Loop*> g_default_loop;
 }  // namespace detail

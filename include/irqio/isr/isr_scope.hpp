@@ -8,7 +8,7 @@
 
 namespace irqio {
 namespace detail {
-extern IRQIO_THREAD_LOCAL uint32_t isr_depth;
+extern constinit IRQIO_THREAD_LOCAL uint32_t isr_depth;
 
 inline bool in_handler() noexcept {
 #if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
