@@ -38,6 +38,12 @@ class ThreadSafeQueue {
     }
     // Any context: Error::empty when nothing is there.
     Result<T> try_get() noexcept {
+        if (Loop* l = loop_.load(std::memory_order_relaxed); l && l->in_task_context()) {
+            if (has_stash_.load(std::memory_order_relaxed)) {  // the oldest item comes first
+                has_stash_.store(false, std::memory_order_relaxed);
+                return std::move(stash_);
+            }
+        }
         alignas(T) unsigned char buf[sizeof(T)];
         T* v = new (buf) T();
         if (!ring_.pop(*v)) {
@@ -50,8 +56,10 @@ class ThreadSafeQueue {
         return r;
     }
     uint32_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
-    uint32_t size() const noexcept { return ring_.size(); }
-    bool empty() const noexcept { return ring_.size() == 0; }
+    uint32_t size() const noexcept {
+        return ring_.size() + (has_stash_.load(std::memory_order_relaxed) ? 1u : 0u);
+    }
+    bool empty() const noexcept { return size() == 0; }
     static constexpr uint32_t capacity() noexcept { return N; }
 
     class GetAwaiter {
@@ -64,15 +72,19 @@ class ThreadSafeQueue {
             else if (node_.state == detail::WaitNode::woken)
                 q_->give_back(std::move(slot_));
         }
-        bool await_ready() noexcept { return q_->getters_.empty() && q_->ring_.pop(slot_); }
+        bool await_ready() noexcept { return q_->getters_.empty() && q_->take(slot_); }
         bool await_suspend(std::coroutine_handle<> h) noexcept {
             q_->bind(kWantData);
-            if (q_->getters_.empty() && q_->ring_.pop(slot_)) return false;  // raced a put
+            if (q_->getters_.empty() && q_->take(slot_)) return false;  // raced a put
             link(q_->getters_, h);
             return true;
         }
         Result<T> await_resume() noexcept {
-            node_.state = detail::WaitNode::idle;
+            if (node_.state == detail::WaitNode::woken) {
+                node_.state = detail::WaitNode::idle;
+                q_->handing_ = false;
+                if (!q_->getters_.empty()) q_->serve();  // the next getter's turn
+            }
             return std::move(slot_);
         }
 
@@ -142,13 +154,26 @@ class ThreadSafeQueue {
         else
             l->post(&node_);
     }
+    // Task context: the oldest item: the one a cancelled getter gave back, else the ring's first.
+    bool take(T& out) noexcept {
+        if (has_stash_.load(std::memory_order_relaxed)) {
+            out = std::move(stash_);
+            has_stash_.store(false, std::memory_order_relaxed);
+            return true;
+        }
+        return ring_.pop(out);
+    }
     // Task context: hands items to waiting getters and slots to waiting putters, oldest first.
+    // One woken getter holds an item at a time (handing_), so if it is cancelled before it runs,
+    // its item is the oldest and can go back to the front (stash_), not behind newer ones.
     void serve() noexcept {
         for (;;) {
-            while (!getters_.empty()) {
+            if (!getters_.empty() && !handing_) {
                 auto* g = static_cast<GetAwaiter*>(owner_of(getters_.front(), true));
-                if (!ring_.pop(g->slot_)) break;
-                detail::wake_one(getters_);
+                if (take(g->slot_)) {
+                    handing_ = true;
+                    detail::wake_one(getters_);
+                }
             }
             while (!putters_.empty()) {
                 auto* p = static_cast<PutAwaiter*>(owner_of(putters_.front(), false));
@@ -159,8 +184,8 @@ class ThreadSafeQueue {
                                                 (putters_.empty() ? 0 : kWantSpace));
             want_.store(want, std::memory_order_seq_cst);
             // Re-check after publishing what we still want: a put/get may have slipped in.
-            bool more =
-                (!getters_.empty() && ring_.size() > 0) || (!putters_.empty() && ring_.size() < N);
+            bool more = (!getters_.empty() && !handing_ && ring_.size() > 0) ||
+                        (!putters_.empty() && ring_.size() < N);
             if (!more) return;
         }
     }
@@ -170,14 +195,17 @@ class ThreadSafeQueue {
                    : static_cast<void*>(reinterpret_cast<char*>(n) - offsetof(PutAwaiter, node_));
     }
     // A getter handed an item but cancelled before it ran: the item goes to the next getter, or
-    // back into the ring. Only if the ring filled up meanwhile is it counted as dropped.
+    // to the front of the queue (stash_): never behind newer items, never dropped.
     void give_back(T&& v) noexcept {
+        handing_ = false;
         if (!getters_.empty()) {
             auto* g = static_cast<GetAwaiter*>(owner_of(getters_.front(), true));
             g->slot_ = std::move(v);
+            handing_ = true;
             detail::wake_one(getters_);
-        } else if (!ring_.push(v)) {
-            detail::atomic_fetch_add(dropped_, uint32_t{1});
+        } else {
+            stash_ = std::move(v);
+            has_stash_.store(true, std::memory_order_relaxed);
         }
     }
     static void drain(detail::InboxNode* n) noexcept {
@@ -190,6 +218,9 @@ class ThreadSafeQueue {
     std::atomic<uint8_t> want_{0};
     detail::LoopBinding loop_;
     detail::WaitList getters_, putters_;
+    bool handing_ = false;  // task context: a woken getter holds an item and has not run yet
+    std::atomic<bool> has_stash_{false};  // written in task context only
+    T stash_{};                           // task context only
 };
 
 }  // namespace irqio
