@@ -286,10 +286,10 @@ struct Demo {
         uint64_t flush_start = 0;
         for (uint32_t t = 0;; ++t) {
             const int m = mode.load(), v = value.load();
-            for (int y = 0; y < kH; y += 16) {
+            for (int y = 0; y < kH; y += 8) {
                 {
                     Span s("draw rows", kTidDisplay);
-                    render_rows(fb[back].data(), y, std::min(kH, y + 16), t, m, v, detail);
+                    render_rows(fb[back].data(), y, std::min(kH, y + 8), t, m, v, detail);
                 }
                 co_await yield_now();  // let the other tasks run between slices
             }
@@ -435,7 +435,7 @@ struct Demo {
             "dac      blocks %llu  played %llu  underruns %llu\n"
             "radio    rx %llu / sent %llu (%.0f/s)  drops %u  seq gaps %llu  queue hwm %u/%u\n"
             "         thread->task latency  median %u us  p99 %u us  max %u us\n"
-            "button   presses %u  bounces filtered %u   encoder position %d\n"
+            "button   presses %u  (edges incl. bounces %u)   encoder position %d\n"
             "sensor   reads %llu  errors %llu  temperature %.2f C\n"
             "irqs     total %llu  spi %llu adc %llu i2c %llu dac %llu exti %llu  max nesting %u\n",
             opt.blocking ? "[blocking SPI]" : "[overlapped SPI DMA]", el, opt.seconds,
@@ -449,7 +449,7 @@ struct Demo {
             (unsigned long long)dac.underruns(), (unsigned long long)radio_rx,
             (unsigned long long)board.radio_sent(), radio_rx / std::max(el, 1e-3), radio_q.dropped(),
             (unsigned long long)radio_seq_gaps, radio_hwm.load(), radio_q.capacity(),
-            lat_radio.pct(0.5), lat_radio.pct(0.99), lat_radio.max(), presses, button.bounces(),
+            lat_radio.pct(0.5), lat_radio.pct(0.99), lat_radio.max(), presses, button_pin.edges(),
             encoder.position(), (unsigned long long)sensor_reads, (unsigned long long)sensor_errors,
             temperature, (unsigned long long)irq.total(), (unsigned long long)irq.count(kIrqSpi1),
             (unsigned long long)irq.count(kIrqAdc1), (unsigned long long)irq.count(kIrqI2c1),
@@ -490,7 +490,7 @@ struct Demo {
         group.create_task(std::move(display_t));
         group.create_task(adc_task(), Priority::high);
         group.create_task(dac_task());
-        group.create_task(radio_task());
+        group.create_task(radio_task(), Priority::high);
         group.create_task(button_task());
         group.create_task(encoder_task());
         group.create_task(sensor_task());
