@@ -6,9 +6,11 @@
 // while hundreds of tasks wait on those objects, sleep, wait with timeouts, get cancelled and wait
 // again. Whatever the scheduler was doing when the signal came, no wake may be lost:
 //
-//  - every task that waited on an Event before a set() woke (checked at quiescent points: with the
-//    signal masked and every woken task run, no task is still waiting on an event that was set
-//    after it began to wait), and none woke without a set (no spurious or double wake);
+//  - every task that waited on an Event before a set() woke, and none woke without a set (no
+//    spurious or double wake). Checked twice: by the handler itself, at every interrupt, for the
+//    objects it is about to signal (if the loop has completed a few scheduler passes since the
+//    previous signal of that object, everybody it woke has run, so a task still waiting for it,
+//    and not running right now, was lost); and at quiescent points (signal masked, woken tasks run);
 //  - a ThreadSafeFlag waiter never sleeps on a set flag, and never wakes more often than it was set;
 //  - queue items arrive strictly in order, and received + dropped() == pushed exactly, in both
 //    directions (handler to task and task to handler);
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -41,7 +44,7 @@ constexpr int kSleepers = 64;
 constexpr uint32_t kRxDepth = 64;
 constexpr uint32_t kTxDepth = 16;
 
-uint64_t violations = 0;
+std::atomic<uint64_t> violations{0};  // the handler counts too
 #define CHECK(cond, ...)                                                   \
     do {                                                                   \
         if (!(cond)) {                                                     \
@@ -78,9 +81,22 @@ struct FlagRec {
     TaskHandle<void> h;
 };
 
+// The handler reads task bookkeeping written on the same thread: keep the compiler from moving
+// those stores across the points that matter.
+inline void sig_fence() {
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+}
+
 struct Storm {
     // --- written by the handler (signal context, same thread) ---
     std::atomic<uint64_t> irqs{0};
+    // Loop pass at which each of the last kHist sets of an event happened (by generation), and at
+    // which the other objects last went from "nothing for a waiter" to "something for it".
+    static constexpr uint32_t kHist = 16;
+    uint64_t ev_pass[kEvents][kHist] = {};
+    uint64_t flag_pass[kFlags] = {};
+    uint64_t rx_pass = 0, tx_pass = 0, sem_pass = 0;
+    std::atomic<uint64_t> handler_checks{0}, handler_lost{0};
     std::atomic<uint32_t> egen[kEvents] = {};
     std::atomic<uint64_t> fsets[kFlags] = {};
     std::atomic<uint32_t> rx_seq{0};         // = pushed
@@ -106,6 +122,7 @@ struct Storm {
     bool tx_waiting = false;
     uint64_t acquired = 0;
     bool sem_waiting = false;
+    TaskHandle<void> rx_h, tx_h, sem_h;
     uint64_t event_wakes = 0, event_timeouts = 0, flag_wakes = 0, sleeps = 0, cancels = 0;
     uint64_t checks = 0, rx_timeouts = 0;
     bool stop = false;
@@ -113,19 +130,73 @@ struct Storm {
 
 Storm* g_storm = nullptr;
 
+// Called by the handler: the wake a task is owed was signalled at loop pass `since`; once three
+// passes have started since, the drain of that signal and the step of the task it woke are over.
+// `waiting` says the task (not the one running right now) still waits for it.
+void handler_verdict(Storm& s, uint64_t pass, uint64_t since, bool waiting, const char* what,
+                     int idx) {
+    if (pass - since < 3) return;
+    if (waiting) {
+        s.handler_lost.fetch_add(1, std::memory_order_relaxed);
+        if (violations++ < 20) {
+            char buf[128];
+            int len = snprintf(buf, sizeof buf,
+                               "VIOLATION: lost wake seen by the handler: %s %d, %llu passes\n",
+                               what, idx, (unsigned long long)(pass - since));
+            ssize_t r = write(2, buf, len > 0 ? static_cast<size_t>(len) : 0);
+            (void)r;
+        }
+    }
+}
+
 // The interrupt handler: runs in signal context inside irqio's IsrScope.
 void on_signal(int, void*) {
     Storm& s = *g_storm;
     const uint64_t n = s.irqs.fetch_add(1, std::memory_order_relaxed);
+    Loop* loop = Loop::current();
+    const uint64_t pass = loop ? loop->stats().passes : 0;
+    detail::TaskBase* running = loop ? loop->running() : nullptr;
     // Two events and two flags per interrupt, rotating.
     for (int k = 0; k < 2; ++k) {
         const int e = static_cast<int>((n * 3 + static_cast<uint64_t>(k) * 5) % kEvents);
+        const uint32_t gen = s.egen[e].load(std::memory_order_relaxed);
+        for (int i = e; i < kEventWaiters; i += kEvents) {
+            const WaiterRec& w = s.waiters[i];
+            if (!w.waiting || w.s0 || w.g0 == gen || w.h.base() == running) continue;
+            // The first set after this wait began is generation g0 + 1 (or, if that left the
+            // history, the oldest one kept, which is later still).
+            const uint32_t first = gen - w.g0 > Storm::kHist ? gen - Storm::kHist + 1 : w.g0 + 1;
+            handler_verdict(s, pass, s.ev_pass[e][first % Storm::kHist], true, "event waiter", i);
+        }
+        s.handler_checks.fetch_add(1, std::memory_order_relaxed);
+        s.ev_pass[e][(gen + 1) % Storm::kHist] = pass;
         s.egen[e].fetch_add(1, std::memory_order_relaxed);
         s.events[e].set();
+
         const int f = static_cast<int>((n + static_cast<uint64_t>(k) * 3) % kFlags);
+        const FlagRec& fr = s.flag_recs[f];
+        if (s.flags[f].is_set())
+            handler_verdict(s, pass, s.flag_pass[f], fr.waiting && fr.h.base() != running,
+                            "flag waiter", f);
+        else
+            s.flag_pass[f] = pass;  // the set that the waiter is owed from now on
         s.fsets[f].fetch_add(1, std::memory_order_relaxed);
         s.flags[f].set();
     }
+    if (!s.rx.empty())
+        handler_verdict(s, pass, s.rx_pass, s.rx_waiting && s.rx_h.base() != running,
+                        "rx consumer", 0);
+    else
+        s.rx_pass = pass;
+    if (s.sem.value() > 0)
+        handler_verdict(s, pass, s.sem_pass, s.sem_waiting && s.sem_h.base() != running,
+                        "semaphore taker", 0);
+    else
+        s.sem_pass = pass;
+    if (s.tx.size() < kTxDepth)
+        handler_verdict(s, pass, s.tx_pass, s.tx_waiting && s.tx_h.base() != running,
+                        "tx producer", 0);
+    if (s.tx.size() == kTxDepth) s.tx_pass = pass;  // the get below makes room the producer is owed
     s.rx.try_put(s.rx_seq.fetch_add(1, std::memory_order_relaxed));
     if (auto r = s.tx.try_get()) {
         if (r.value() != s.tx_expect.load(std::memory_order_relaxed))
@@ -139,8 +210,16 @@ void on_signal(int, void*) {
 
 struct Mark {
     bool& b;
-    explicit Mark(bool& x) : b(x) { b = true; }
-    ~Mark() { b = false; }
+    explicit Mark(bool& x) : b(x) {
+        sig_fence();
+        b = true;
+        sig_fence();
+    }
+    ~Mark() {
+        sig_fence();
+        b = false;
+        sig_fence();
+    }
 };
 
 Task<void> event_waiter(Storm* s, int i) {
@@ -159,8 +238,10 @@ Task<void> event_waiter(Storm* s, int i) {
             co_await yield_now();
             continue;
         }
+        sig_fence();
         w.g0 = s->egen[w.ev].load(std::memory_order_relaxed);
         w.s0 = ev.is_set();
+        sig_fence();
         if (choice < 8) {
             const uint64_t us = 50 + xorshift(w.rng) % 2000;
             const uint64_t t0 = now_us();
@@ -194,6 +275,20 @@ Task<void> clearer(Storm* s, int e) {
         co_await s->events[e].wait();
         s->events[e].clear();
         if ((s->egen[e].load(std::memory_order_relaxed) & 7) == 0) co_await yield_now();
+    }
+}
+
+// Clears a random event at the end of a long step: a set() that lands during the step is still
+// undrained when clear() runs, which must not cost the waiters their wake.
+Task<void> slow_clearer(Storm* s) {
+    uint32_t rng = 99991;
+    while (!s->stop) {
+        const int e = static_cast<int>(xorshift(rng) % kEvents);
+        const uint64_t until = now_us() + 20 + xorshift(rng) % 60;
+        while (now_us() < until) {
+        }
+        s->events[e].clear();
+        co_await sleep_us(xorshift(rng) % 400);
     }
 }
 
@@ -386,11 +481,12 @@ Task<int> storm_main(Storm* s, uint64_t target, uint64_t period_us) {
         s->flag_recs[j].h = g.create_task(flag_waiter(s, j));
     }
     for (int i = 0; i < kSleepers; ++i) s->sleeper_h[i] = g.create_task(sleeper(s, i));
-    g.create_task(rx_consumer(s));
-    g.create_task(tx_producer(s));
-    g.create_task(sem_taker(s));
+    s->rx_h = g.create_task(rx_consumer(s));
+    s->tx_h = g.create_task(tx_producer(s));
+    s->sem_h = g.create_task(sem_taker(s));
     auto canc = create_task(canceller(s, &g));
     auto spin = create_task(spinner(s));
+    auto slow = create_task(slow_clearer(s));
     co_await yield_now();  // everybody waits
 
     const auto t0 = std::chrono::steady_clock::now();
@@ -420,6 +516,7 @@ Task<int> storm_main(Storm* s, uint64_t target, uint64_t period_us) {
     s->stop = true;
     co_await canc;
     co_await spin;
+    co_await slow;
     g.cancel();
     co_await g.join();
     linux_port::detach_signal(SIGRTMIN);
@@ -454,14 +551,14 @@ Task<int> storm_main(Storm* s, uint64_t target, uint64_t period_us) {
         "signal_storm: interrupts=%llu time=%.2fs rate=%.0f/s period=%lluus tasks=%d "
         "event_wakes=%llu event_timeouts=%llu flag_wakes=%llu sleeps=%llu cancels=%llu "
         "rx_pushed=%llu rx_received=%llu rx_dropped=%u tx_items=%u sem_released=%llu "
-        "quiescent_checks=%llu violations=%llu\n",
+        "quiescent_checks=%llu handler_checks=%llu violations=%llu\n",
         (unsigned long long)irqs, secs, irqs / secs, (unsigned long long)period_us,
-        kEventWaiters + kEvents + kFlags + kSleepers + 6, (unsigned long long)s->event_wakes,
+        kEventWaiters + kEvents + kFlags + kSleepers + 7, (unsigned long long)s->event_wakes,
         (unsigned long long)s->event_timeouts, (unsigned long long)s->flag_wakes,
         (unsigned long long)s->sleeps, (unsigned long long)s->cancels, (unsigned long long)pushed,
         (unsigned long long)s->received, s->rx.dropped(), s->tx_next,
         (unsigned long long)s->released.load(), (unsigned long long)s->checks,
-        (unsigned long long)violations);
+        (unsigned long long)s->handler_checks.load(), (unsigned long long)violations.load());
     fflush(stdout);
     co_return violations == 0 && irqs >= target ? 0 : 1;
 }
