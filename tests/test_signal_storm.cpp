@@ -8,9 +8,9 @@
 //
 //  - every task that waited on an Event before a set() woke, and none woke without a set (no
 //    spurious or double wake). Checked twice: by the handler itself, at every interrupt, for the
-//    objects it is about to signal (if the loop has completed a few scheduler passes since the
-//    previous signal of that object, everybody it woke has run, so a task still waiting for it,
-//    and not running right now, was lost); and at quiescent points (signal masked, woken tasks run);
+//    objects it is about to signal (once a scheduler pass has begun since a signal, the inbox has
+//    been drained past it, so a task owed that wake must be running or in the run queue; one
+//    still parked in its wait was lost); and at quiescent points (signal masked, woken tasks run);
 //  - a ThreadSafeFlag waiter never sleeps on a set flag, and never wakes more often than it was set;
 //  - queue items arrive strictly in order, and received + dropped() == pushed exactly, in both
 //    directions (handler to task and task to handler);
@@ -130,12 +130,20 @@ struct Storm {
 
 Storm* g_storm = nullptr;
 
-// Called by the handler: the wake a task is owed was signalled at loop pass `since`; once three
-// passes have started since, the drain of that signal and the step of the task it woke are over.
-// `waiting` says the task (not the one running right now) still waits for it.
+// True when the task is suspended and nobody has made it ready: not running, not in the run queue.
+// (A task that was woken but has not run yet is queued; with high-priority tasks around that can
+// last several passes, so "queued" rather than a pass count tells woken from forgotten.)
+bool parked(const TaskHandle<void>& h, detail::TaskBase* running) {
+    detail::TaskBase* t = h.base();
+    return t != nullptr && t != running && !t->has(detail::kQueued) && !t->has(detail::kDone);
+}
+
+// Called by the handler: the wake a task is owed was signalled at loop pass `since`; once two
+// passes have started since, the inbox has been drained past that signal, so the task must have
+// been made ready. `waiting` says it is still parked in the wait.
 void handler_verdict(Storm& s, uint64_t pass, uint64_t since, bool waiting, const char* what,
                      int idx) {
-    if (pass - since < 3) return;
+    if (pass - since < 2) return;
     if (waiting) {
         s.handler_lost.fetch_add(1, std::memory_order_relaxed);
         if (violations++ < 20) {
@@ -162,7 +170,7 @@ void on_signal(int, void*) {
         const uint32_t gen = s.egen[e].load(std::memory_order_relaxed);
         for (int i = e; i < kEventWaiters; i += kEvents) {
             const WaiterRec& w = s.waiters[i];
-            if (!w.waiting || w.s0 || w.g0 == gen || w.h.base() == running) continue;
+            if (!w.waiting || w.s0 || w.g0 == gen || !parked(w.h, running)) continue;
             // The first set after this wait began is generation g0 + 1 (or, if that left the
             // history, the oldest one kept, which is later still).
             const uint32_t first = gen - w.g0 > Storm::kHist ? gen - Storm::kHist + 1 : w.g0 + 1;
@@ -176,7 +184,7 @@ void on_signal(int, void*) {
         const int f = static_cast<int>((n + static_cast<uint64_t>(k) * 3) % kFlags);
         const FlagRec& fr = s.flag_recs[f];
         if (s.flags[f].is_set())
-            handler_verdict(s, pass, s.flag_pass[f], fr.waiting && fr.h.base() != running,
+            handler_verdict(s, pass, s.flag_pass[f], fr.waiting && parked(fr.h, running),
                             "flag waiter", f);
         else
             s.flag_pass[f] = pass;  // the set that the waiter is owed from now on
@@ -184,17 +192,17 @@ void on_signal(int, void*) {
         s.flags[f].set();
     }
     if (!s.rx.empty())
-        handler_verdict(s, pass, s.rx_pass, s.rx_waiting && s.rx_h.base() != running,
+        handler_verdict(s, pass, s.rx_pass, s.rx_waiting && parked(s.rx_h, running),
                         "rx consumer", 0);
     else
         s.rx_pass = pass;
     if (s.sem.value() > 0)
-        handler_verdict(s, pass, s.sem_pass, s.sem_waiting && s.sem_h.base() != running,
+        handler_verdict(s, pass, s.sem_pass, s.sem_waiting && parked(s.sem_h, running),
                         "semaphore taker", 0);
     else
         s.sem_pass = pass;
     if (s.tx.size() < kTxDepth)
-        handler_verdict(s, pass, s.tx_pass, s.tx_waiting && s.tx_h.base() != running,
+        handler_verdict(s, pass, s.tx_pass, s.tx_waiting && parked(s.tx_h, running),
                         "tx producer", 0);
     if (s.tx.size() == kTxDepth) s.tx_pass = pass;  // the get below makes room the producer is owed
     s.rx.try_put(s.rx_seq.fetch_add(1, std::memory_order_relaxed));
@@ -400,22 +408,23 @@ Task<void> quiescent_check(Storm* s) {
     CriticalSection cs;
     for (int k = 0; k < 3; ++k) co_await yield_now();
     ++s->checks;
+    detail::TaskBase* me = Loop::current()->running();
     for (int i = 0; i < kEventWaiters; ++i) {
         const WaiterRec& w = s->waiters[i];
-        if (!w.waiting) continue;
+        if (!w.waiting || !parked(w.h, me)) continue;  // not waiting, or woken and about to run
         CHECK(w.s0 == false && s->egen[w.ev].load() == w.g0,
               "lost wake: waiter %d on event %d began at gen %u, event now at gen %u", i, w.ev,
               w.g0, s->egen[w.ev].load());
     }
     for (int j = 0; j < kFlags; ++j) {
-        if (s->flag_recs[j].waiting)
+        if (s->flag_recs[j].waiting && parked(s->flag_recs[j].h, me))
             CHECK(!s->flags[j].is_set(), "lost wake: flag %d is set while its waiter sleeps", j);
     }
-    if (s->rx_waiting)
+    if (s->rx_waiting && parked(s->rx_h, me))
         CHECK(s->rx.empty(), "lost wake: rx has %u items while its consumer waits", s->rx.size());
-    if (s->tx_waiting)
+    if (s->tx_waiting && parked(s->tx_h, me))
         CHECK(s->tx.size() == kTxDepth, "lost wake: tx has room while its producer waits");
-    if (s->sem_waiting)
+    if (s->sem_waiting && parked(s->sem_h, me))
         CHECK(s->sem.value() == 0, "lost wake: semaphore has %d permits while a task waits",
               s->sem.value());
 }
