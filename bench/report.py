@@ -99,6 +99,12 @@ CHARTS = [
      ["cg_switch_2", "cg_event_pingpong", "cg_wake_isr", "cg_tsq_push"], False),
 ]
 
+# Loopback TCP echo (bench/echo/run_echo.sh, bench/echo/callgrind_echo.sh).
+CHARTS.append(("echo", "Loopback echo, 1,000 connections: bytes/s (log scale)",
+               ["echo_1000_rate", "echo_1000_1k_rate"], True))
+CHARTS.append(("echo_cpu", "Loopback echo: server CPU ns per message, callgrind instructions per message",
+               ["echo_1000_cpu", "echo_1000_usercpu", "echo_1000_1k_cpu", "cg_echo"], True))
+
 
 def charts(med, outdir):
     if not shutil.which("gnuplot"):

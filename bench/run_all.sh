@@ -8,7 +8,8 @@
 #
 # Environment: RUNS (process repetitions per workload; default 3, quick 1), PEER_CPUS (default
 #   "0,1": loop thread on the first, helper thread on the second), SKIP_PEERS=1 (reuse the last
-#   bench/results/peers.jsonl), SKIP_CALLGRIND=1, PEERS (passed on to run_peers.sh).
+#   bench/results/peers.jsonl), SKIP_CALLGRIND=1, PEERS (passed on to run_peers.sh), SKIP_ECHO=1
+#   (reuse the last bench/results/echo.jsonl; see bench/echo/run_echo.sh for its own variables).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -100,8 +101,21 @@ if [[ "${SKIP_PEERS:-0}" != 1 ]]; then
     if ((quick)); then "$repo/bench/peers/run_peers.sh" --quick >&2; else "$repo/bench/peers/run_peers.sh" >&2; fi
 fi
 
+# ---------------------------------------------------------------- loopback TCP echo
+# bench/echo/run_echo.sh: the same client against irqio, Asio, Tokio and asyncio echo servers
+# (server and client pinned to CPUs 0 and 1); --quick: 3 s per run. Callgrind: instructions per
+# echoed message of the irqio and Asio servers. SKIP_ECHO=1 reuses bench/results/echo*.jsonl.
+if [[ "${SKIP_ECHO:-0}" != 1 ]]; then
+    echo "== loopback TCP echo (bench/echo/run_echo.sh)" >&2
+    if ((quick)); then "$repo/bench/echo/run_echo.sh" --quick >&2; else "$repo/bench/echo/run_echo.sh" >&2; fi
+    if [[ "${SKIP_CALLGRIND:-0}" != 1 ]] && command -v valgrind >/dev/null; then
+        "$repo/bench/echo/callgrind_echo.sh" >&2 || echo "!! callgrind_echo.sh failed" >&2
+    fi
+fi
+
 # ---------------------------------------------------------------- merge, table, charts
-cat "$out" "$cg" "$results/peers.jsonl" 2>/dev/null >"$results/all.jsonl"
+cat "$out" "$cg" "$results/peers.jsonl" "$results/echo.jsonl" "$results/echo_callgrind.jsonl" \
+    2>/dev/null >"$results/all.jsonl" || true
 {
     echo "{\"date\":\"$(date -u +%FT%TZ)\",\"kernel\":\"$(uname -r)\",\"cpu\":\"$(lscpu | sed -n 's/^Model name: *//p' | head -1)\",\"nproc\":$(nproc),\"pinned\":\"${pin[*]:-none}\",\"quick\":$quick,\"runs\":$runs,\"commit\":\"$(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo unknown)\"}"
 } >"$results/machine.json"
