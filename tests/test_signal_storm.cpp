@@ -10,7 +10,8 @@
 //    spurious or double wake). Checked twice: by the handler itself, at every interrupt, for the
 //    objects it is about to signal (once a scheduler pass has begun since a signal, the inbox has
 //    been drained past it, so a task owed that wake must be running or in the run queue; one
-//    still parked in its wait was lost); and at quiescent points (signal masked, woken tasks run);
+//    still parked in the same wait at an interrupt in a later pass was lost); and at quiescent
+//    points (signal masked, woken tasks run);
 //  - a ThreadSafeFlag waiter never sleeps on a set flag, and never wakes more often than it was set;
 //  - queue items arrive strictly in order, and received + dropped() == pushed exactly, in both
 //    directions (handler to task and task to handler);
@@ -63,9 +64,26 @@ uint32_t xorshift(uint32_t& s) {
     return s;
 }
 
+// Between "about to co_await" and "resumed" (RAII: cleared when a cancelled task is destroyed);
+// seq tells one wait from the next.
+struct Waiting {
+    bool on = false;
+    uint32_t seq = 0;
+};
+
+// What the handler suspected at an earlier interrupt: the wait `seq` looked lost at loop `pass`.
+// A task the loop has just taken off the run queue (but not yet marked running) looks the same
+// for a few instructions, so a loss is confirmed only if the same wait still looks lost once a
+// later pass has begun.
+struct Suspect {
+    bool valid = false;
+    uint32_t seq = 0;
+    uint64_t pass = 0;
+};
+
 struct WaiterRec {
     int ev = 0;
-    bool waiting = false;  // between "about to co_await" and "resumed" (RAII: cleared on cancel)
+    Waiting waiting;
     uint32_t g0 = 0;       // event generation when the wait began
     bool s0 = false;       // the event was already set when the wait began
     uint32_t rng = 1;
@@ -75,7 +93,7 @@ struct WaiterRec {
 };
 
 struct FlagRec {
-    bool waiting = false;
+    Waiting waiting;
     uint64_t wakes = 0, timeouts = 0;
     uint32_t rng = 1;
     TaskHandle<void> h;
@@ -97,6 +115,7 @@ struct Storm {
     uint64_t flag_pass[kFlags] = {};
     uint64_t rx_pass = 0, tx_pass = 0, sem_pass = 0;
     std::atomic<uint64_t> handler_checks{0}, handler_lost{0};
+    Suspect ev_sus[kEventWaiters], flag_sus[kFlags], rx_sus, tx_sus, sem_sus;
     std::atomic<uint32_t> egen[kEvents] = {};
     std::atomic<uint64_t> fsets[kFlags] = {};
     std::atomic<uint32_t> rx_seq{0};         // = pushed
@@ -117,11 +136,11 @@ struct Storm {
     TaskHandle<void> sleeper_h[kSleepers];
     bool sleeper_waiting[kSleepers] = {};
     uint64_t received = 0;
-    bool rx_waiting = false;
+    Waiting rx_waiting;
     uint32_t tx_next = 0;  // next item the producer puts
-    bool tx_waiting = false;
+    Waiting tx_waiting;
     uint64_t acquired = 0;
-    bool sem_waiting = false;
+    Waiting sem_waiting;
     TaskHandle<void> rx_h, tx_h, sem_h;
     uint64_t event_wakes = 0, event_timeouts = 0, flag_wakes = 0, sleeps = 0, cancels = 0;
     uint64_t checks = 0, rx_timeouts = 0;
@@ -138,22 +157,34 @@ bool parked(const TaskHandle<void>& h, detail::TaskBase* running) {
     return t != nullptr && t != running && !t->has(detail::kQueued) && !t->has(detail::kDone);
 }
 
-// Called by the handler: the wake a task is owed was signalled at loop pass `since`; once two
-// passes have started since, the inbox has been drained past that signal, so the task must have
-// been made ready. `waiting` says it is still parked in the wait.
-void handler_verdict(Storm& s, uint64_t pass, uint64_t since, bool waiting, const char* what,
-                     int idx) {
-    if (pass - since < 2) return;
-    if (waiting) {
-        s.handler_lost.fetch_add(1, std::memory_order_relaxed);
-        if (violations++ < 20) {
-            char buf[128];
-            int len = snprintf(buf, sizeof buf,
-                               "VIOLATION: lost wake seen by the handler: %s %d, %llu passes\n",
-                               what, idx, (unsigned long long)(pass - since));
-            ssize_t r = write(2, buf, len > 0 ? static_cast<size_t>(len) : 0);
-            (void)r;
-        }
+// Called by the handler: the wake a task is owed was signalled at loop pass `since`. Once a later
+// pass has begun, the inbox is drained past that signal (or is about to be), so the task must be
+// running or in the run queue. If it is parked in the same wait at an interrupt in a later pass
+// still, its wake was lost.
+void handler_verdict(Storm& s, uint64_t pass, uint64_t since, const Waiting& w, bool parked_now,
+                     Suspect& sus, const char* what, int idx) {
+    if (pass == since || !w.on) {
+        sus.valid = false;
+        return;
+    }
+    s.handler_checks.fetch_add(1, std::memory_order_relaxed);  // a waiting task owed a wake
+    if (!parked_now) {
+        sus.valid = false;
+        return;
+    }
+    if (!sus.valid || sus.seq != w.seq || pass <= sus.pass) {
+        if (!sus.valid || sus.seq != w.seq) sus = Suspect{true, w.seq, pass};
+        return;
+    }
+    sus.pass = pass;  // report each further pass at most once
+    s.handler_lost.fetch_add(1, std::memory_order_relaxed);
+    if (violations++ < 20) {
+        char buf[128];
+        int len = snprintf(buf, sizeof buf,
+                           "VIOLATION: lost wake seen by the handler: %s %d, %llu passes\n", what,
+                           idx, (unsigned long long)(pass - since));
+        ssize_t r = write(2, buf, len > 0 ? static_cast<size_t>(len) : 0);
+        (void)r;
     }
 }
 
@@ -164,62 +195,94 @@ void on_signal(int, void*) {
     Loop* loop = Loop::current();
     const uint64_t pass = loop ? loop->stats().passes : 0;
     detail::TaskBase* running = loop ? loop->running() : nullptr;
-    // Two events and two flags per interrupt, rotating.
-    for (int k = 0; k < 2; ++k) {
-        const int e = static_cast<int>((n * 3 + static_cast<uint64_t>(k) * 5) % kEvents);
-        const uint32_t gen = s.egen[e].load(std::memory_order_relaxed);
-        for (int i = e; i < kEventWaiters; i += kEvents) {
-            const WaiterRec& w = s.waiters[i];
-            if (!w.waiting || w.s0 || w.g0 == gen || !parked(w.h, running)) continue;
-            // The first set after this wait began is generation g0 + 1 (or, if that left the
-            // history, the oldest one kept, which is later still).
-            const uint32_t first = gen - w.g0 > Storm::kHist ? gen - Storm::kHist + 1 : w.g0 + 1;
-            handler_verdict(s, pass, s.ev_pass[e][first % Storm::kHist], true, "event waiter", i);
+    // Every waiter of every event, at every interrupt: is one still parked in a wait that a set
+    // drained at least one pass ago should have ended?
+    for (int i = 0; i < kEventWaiters; ++i) {
+        const WaiterRec& w = s.waiters[i];
+        const uint32_t gen = s.egen[w.ev].load(std::memory_order_relaxed);
+        if (!w.waiting.on || w.s0 || w.g0 == gen) {
+            s.ev_sus[i].valid = false;
+            continue;
         }
-        s.handler_checks.fetch_add(1, std::memory_order_relaxed);
-        s.ev_pass[e][(gen + 1) % Storm::kHist] = pass;
-        s.egen[e].fetch_add(1, std::memory_order_relaxed);
-        s.events[e].set();
-
-        const int f = static_cast<int>((n + static_cast<uint64_t>(k) * 3) % kFlags);
-        const FlagRec& fr = s.flag_recs[f];
+        // The first set after this wait began is generation g0 + 1 (or, if that left the
+        // history, the oldest one kept, which is later still).
+        const uint32_t first = gen - w.g0 > Storm::kHist ? gen - Storm::kHist + 1 : w.g0 + 1;
+        handler_verdict(s, pass, s.ev_pass[w.ev][first % Storm::kHist], w.waiting,
+                        parked(w.h, running), s.ev_sus[i], "event waiter", i);
+    }
+    // Every flag, the queues and the semaphore likewise: a waiter still parked although what it
+    // waits for has been there since a pass that is over.
+    for (int f = 0; f < kFlags; ++f) {
         if (s.flags[f].is_set())
-            handler_verdict(s, pass, s.flag_pass[f], fr.waiting && parked(fr.h, running),
-                            "flag waiter", f);
+            handler_verdict(s, pass, s.flag_pass[f], s.flag_recs[f].waiting,
+                            parked(s.flag_recs[f].h, running), s.flag_sus[f], "flag waiter", f);
         else
-            s.flag_pass[f] = pass;  // the set that the waiter is owed from now on
-        s.fsets[f].fetch_add(1, std::memory_order_relaxed);
-        s.flags[f].set();
+            s.flag_sus[f].valid = false;
     }
     if (!s.rx.empty())
-        handler_verdict(s, pass, s.rx_pass, s.rx_waiting && parked(s.rx_h, running),
+        handler_verdict(s, pass, s.rx_pass, s.rx_waiting, parked(s.rx_h, running), s.rx_sus,
                         "rx consumer", 0);
     else
-        s.rx_pass = pass;
+        s.rx_sus.valid = false;
     if (s.sem.value() > 0)
-        handler_verdict(s, pass, s.sem_pass, s.sem_waiting && parked(s.sem_h, running),
+        handler_verdict(s, pass, s.sem_pass, s.sem_waiting, parked(s.sem_h, running), s.sem_sus,
                         "semaphore taker", 0);
     else
-        s.sem_pass = pass;
+        s.sem_sus.valid = false;
     if (s.tx.size() < kTxDepth)
-        handler_verdict(s, pass, s.tx_pass, s.tx_waiting && parked(s.tx_h, running),
+        handler_verdict(s, pass, s.tx_pass, s.tx_waiting, parked(s.tx_h, running), s.tx_sus,
                         "tx producer", 0);
+    else
+        s.tx_sus.valid = false;
+
+    // Signal: two events and two flags per interrupt, rotating. An object with a suspect waiter is
+    // left alone this time, so its next signal does not hide a loss before it is confirmed.
+    for (int k = 0; k < 2; ++k) {
+        const int e = static_cast<int>((n * 3 + static_cast<uint64_t>(k) * 5) % kEvents);
+        bool suspect = false;
+        for (int i = e; i < kEventWaiters; i += kEvents) suspect = suspect || s.ev_sus[i].valid;
+        if (!suspect) {
+            const uint32_t gen = s.egen[e].load(std::memory_order_relaxed);
+            s.ev_pass[e][(gen + 1) % Storm::kHist] = pass;
+            s.egen[e].fetch_add(1, std::memory_order_relaxed);
+            s.events[e].set();
+        }
+        const int f = static_cast<int>((n + static_cast<uint64_t>(k) * 3) % kFlags);
+        if (!s.flag_sus[f].valid) {
+            if (!s.flags[f].is_set()) s.flag_pass[f] = pass;  // the set the waiter is owed now
+            s.fsets[f].fetch_add(1, std::memory_order_relaxed);
+            s.flags[f].set();
+        }
+    }
+    if (!s.rx_sus.valid) {
+        if (s.rx.empty()) s.rx_pass = pass;
+        s.rx.try_put(s.rx_seq.fetch_add(1, std::memory_order_relaxed));
+    }
+    if (!s.sem_sus.valid) {
+        if (s.sem.value() <= 0) s.sem_pass = pass;
+        s.released.fetch_add(1, std::memory_order_relaxed);
+        s.sem.release();
+    }
+    if (s.tx_sus.valid) return;
     if (s.tx.size() == kTxDepth) s.tx_pass = pass;  // the get below makes room the producer is owed
-    s.rx.try_put(s.rx_seq.fetch_add(1, std::memory_order_relaxed));
     if (auto r = s.tx.try_get()) {
         if (r.value() != s.tx_expect.load(std::memory_order_relaxed))
             s.tx_disorder.fetch_add(1, std::memory_order_relaxed);
         s.tx_expect.store(r.value() + 1, std::memory_order_relaxed);
         s.tx_got.fetch_add(1, std::memory_order_relaxed);
     }
-    s.released.fetch_add(1, std::memory_order_relaxed);
-    s.sem.release();
 }
 
 struct Mark {
     bool& b;
     explicit Mark(bool& x) : b(x) {
         sig_fence();
+        b = true;
+        sig_fence();
+    }
+    explicit Mark(Waiting& w) : b(w.on) {
+        sig_fence();
+        ++w.seq;
         b = true;
         sig_fence();
     }
@@ -411,20 +474,20 @@ Task<void> quiescent_check(Storm* s) {
     detail::TaskBase* me = Loop::current()->running();
     for (int i = 0; i < kEventWaiters; ++i) {
         const WaiterRec& w = s->waiters[i];
-        if (!w.waiting || !parked(w.h, me)) continue;  // not waiting, or woken and about to run
+        if (!w.waiting.on || !parked(w.h, me)) continue;  // not waiting, or woken and about to run
         CHECK(w.s0 == false && s->egen[w.ev].load() == w.g0,
               "lost wake: waiter %d on event %d began at gen %u, event now at gen %u", i, w.ev,
               w.g0, s->egen[w.ev].load());
     }
     for (int j = 0; j < kFlags; ++j) {
-        if (s->flag_recs[j].waiting && parked(s->flag_recs[j].h, me))
+        if (s->flag_recs[j].waiting.on && parked(s->flag_recs[j].h, me))
             CHECK(!s->flags[j].is_set(), "lost wake: flag %d is set while its waiter sleeps", j);
     }
-    if (s->rx_waiting && parked(s->rx_h, me))
+    if (s->rx_waiting.on && parked(s->rx_h, me))
         CHECK(s->rx.empty(), "lost wake: rx has %u items while its consumer waits", s->rx.size());
-    if (s->tx_waiting && parked(s->tx_h, me))
+    if (s->tx_waiting.on && parked(s->tx_h, me))
         CHECK(s->tx.size() == kTxDepth, "lost wake: tx has room while its producer waits");
-    if (s->sem_waiting && parked(s->sem_h, me))
+    if (s->sem_waiting.on && parked(s->sem_h, me))
         CHECK(s->sem.value() == 0, "lost wake: semaphore has %d permits while a task waits",
               s->sem.value());
 }
@@ -441,14 +504,14 @@ Task<void> canceller(Storm* s, TaskGroup* g) {
             w.h.cancel();
             auto r = co_await w.h;
             CHECK(!r.ok() && r.error() == Error::cancelled, "cancelled waiter %d: not cancelled", i);
-            CHECK(!w.waiting, "cancelled waiter %d: its locals were not destroyed", i);
+            CHECK(!w.waiting.on, "cancelled waiter %d: its locals were not destroyed", i);
             w.h = g->create_task(event_waiter(s, i), w.prio);
         } else if (what == 6) {
             const int j = static_cast<int>(xorshift(rng) % kFlags);
             FlagRec& f = s->flag_recs[j];
             f.h.cancel();
             co_await f.h;
-            CHECK(!f.waiting, "cancelled flag waiter %d: locals not destroyed", j);
+            CHECK(!f.waiting.on, "cancelled flag waiter %d: locals not destroyed", j);
             f.h = g->create_task(flag_waiter(s, j));
         } else {
             const int i = static_cast<int>(xorshift(rng) % kSleepers);
