@@ -54,6 +54,11 @@ void DualTimer::start_periodic(uint32_t period_us, Hook hook, void* arg,
     start(period_us * board::kTicksPerUs, kPeriodic, hook, arg, priority);
 }
 
+void DualTimer::start_periodic_ticks(uint32_t period_ticks, Hook hook, void* arg,
+                                     uint8_t priority) noexcept {
+    start(period_ticks, kPeriodic, hook, arg, priority);
+}
+
 void DualTimer::start_oneshot(uint32_t delay_us, Hook hook, void* arg, uint8_t priority) noexcept {
     start(delay_us * board::kTicksPerUs, kOneShot, hook, arg, priority);
 }

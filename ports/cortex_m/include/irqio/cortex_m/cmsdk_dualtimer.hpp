@@ -14,6 +14,10 @@ class DualTimer {
     // interrupt, at NVIC priority `priority` (8-bit register value, 0 = most urgent).
     static void start_periodic(uint32_t period_us, Hook hook, void* arg,
                                uint8_t priority = 0x80) noexcept;
+    // The same with the period in timer ticks (25 per us, at least 2): rates that are not a whole
+    // number of microseconds, such as a sampler's 1/rate_hz.
+    static void start_periodic_ticks(uint32_t period_ticks, Hook hook, void* arg,
+                                     uint8_t priority = 0x80) noexcept;
     // Calls hook(arg) once, delay_us from now.
     static void start_oneshot(uint32_t delay_us, Hook hook, void* arg,
                               uint8_t priority = 0x80) noexcept;
