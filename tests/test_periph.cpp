@@ -316,7 +316,9 @@ TEST(PeriphPin, DebouncedButtonAndEncoder) {
         EXPECT_EQ(enc.position(), 12);
     };
     run(body());
-    EXPECT_GT(button.bounces(), 0u);
+    // button.bounces() is not asserted: bounce edges are seen only while the button listens, and
+    // a host that resumes the task after the 1.2 ms of bouncing sees none (the press and release
+    // above are still each reported once, which is what debouncing is for).
     EXPECT_EQ(enc.invalid_transitions(), 0u);
 }
 
