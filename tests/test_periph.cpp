@@ -299,10 +299,7 @@ TEST(PeriphPin, DebouncedButtonAndEncoder) {
         auto r = co_await button.wait_release();
         EXPECT_TRUE(r.ok());
         EXPECT_GE(r.value() - p.value(), 35'000u);
-        // 20 ms per detent: A and B sit on two EXTI lines of equal priority, so a host that delays
-        // the device thread by more than a quarter detent would batch both lines' edges, and the
-        // controller runs line A's before line B's (as an NVIC would): a real decoder needs its
-        // inputs sampled faster than they change, so the test keeps the model within that.
+        // 20 ms per detent (5 ms between edges), a knob turned briskly by hand.
         board.turn_encoder(board.now_ns() + 1'000'000, 5, 20'000'000);
         int32_t pos = 0;
         while (pos < 20) {

@@ -27,8 +27,8 @@ void futex_wait_until(std::atomic<uint32_t>* word, uint32_t seen, uint64_t wall_
     }
     timespec ts{static_cast<time_t>(wall_deadline_ns / 1000000000u),
                 static_cast<long>(wall_deadline_ns % 1000000000u)};
-    syscall(SYS_futex, reinterpret_cast<uint32_t*>(word),
-            FUTEX_WAIT_BITSET_PRIVATE, seen, &ts, nullptr, FUTEX_BITSET_MATCH_ANY);
+    syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_BITSET_PRIVATE, seen, &ts,
+            nullptr, FUTEX_BITSET_MATCH_ANY);
 }
 }  // namespace
 
@@ -81,7 +81,8 @@ struct Board::Impl {
         }
         std::size_t chunk() const {  // bytes per 250 us of wall time, at least 64
             double scale = std::max(1.0, im.b.cfg_.time_scale);
-            return std::max<std::size_t>(64, static_cast<std::size_t>(im.b.cfg_.spi_hz / 8 / 4000 * scale));
+            return std::max<std::size_t>(
+                64, static_cast<std::size_t>(im.b.cfg_.spi_hz / 8 / 4000 * scale));
         }
         uint64_t service(uint64_t now) override {
             if (!active) return kNeverNs;
@@ -145,7 +146,8 @@ struct Board::Impl {
         uint32_t spi_clock_hz() const noexcept override { return im.b.cfg_.spi_hz; }
         static void isr(void* ctx) noexcept {
             auto* s = static_cast<Spi*>(ctx);
-            if (s->finished.exchange(false, std::memory_order_seq_cst)) s->c->finish(Error::none, s->n);
+            if (s->finished.exchange(false, std::memory_order_seq_cst))
+                s->c->finish(Error::none, s->n);
         }
     } spi{*this};
 
@@ -199,7 +201,8 @@ struct Board::Impl {
                 for (std::size_t i = 0; i < rn; ++i) r[i] = s.regs_[s.ptr_++];
             }
             active = false;
-            outcome.store(static_cast<uint8_t>(static_cast<uint8_t>(e) + 1), std::memory_order_seq_cst);
+            outcome.store(static_cast<uint8_t>(static_cast<uint8_t>(e) + 1),
+                          std::memory_order_seq_cst);
             im.b.irq_.pend(kIrqI2c1);
             return kNeverNs;
         }
@@ -257,7 +260,8 @@ struct Board::Impl {
         }
         uint64_t next_due() const {
             // The next block boundary, but at least every 2 ms of simulated time so the DMA
-            // writes progressively (as hardware does) rather than a block at once (every 1 ms of wall time).
+            // writes progressively (as hardware does) rather than a block at once (every 1 ms of
+            // wall time).
             uint64_t boundary = (done / len + 1) * len;
             uint64_t step = std::max<uint64_t>(
                 1, static_cast<uint64_t>(rate * std::max(1.0, im.b.cfg_.time_scale) / 1000));
@@ -293,7 +297,8 @@ struct Board::Impl {
                 ds.sum.fetch_add(sum);
                 ds.last.store(last);
             }
-            if (upto > done) im.b.dma_bytes_.fetch_add((upto - done) * 2, std::memory_order_relaxed);
+            if (upto > done)
+                im.b.dma_bytes_.fetch_add((upto - done) * 2, std::memory_order_relaxed);
             done = std::max(done, upto);
             if (blocks) {
                 blocks_pending.fetch_add(blocks, std::memory_order_seq_cst);
@@ -367,7 +372,8 @@ struct Board::Impl {
                     next_rx_ns = now + byte_ns();
                     if (sink.load()) im.b.irq_.pend(kIrqUart1);
                 }
-                if (inject_pos < inject.size()) next = std::min(next, std::max(next_rx_ns, now + 1));
+                if (inject_pos < inject.size())
+                    next = std::min(next, std::max(next_rx_ns, now + 1));
             }
             if (inject_pos == inject.size() && inject_pos > 0) {
                 inject.clear();
@@ -441,7 +447,8 @@ Board::Board(Config cfg) : cfg_(cfg), irq_(), t0_ns_(mono_ns()) {
     irq_.attach(kIrqAdc1, &Impl::Stream::isr, &impl_->adc, cfg_.prio_adc);
     irq_.attach(kIrqDac1, &Impl::Stream::isr, &impl_->dac, cfg_.prio_dac);
     irq_.attach(kIrqUart1, &Impl::Uart::isr, &impl_->uart, cfg_.prio_uart);
-    activities_ = {&impl_->events, &impl_->spi, &impl_->i2c, &impl_->adc, &impl_->dac, &impl_->uart};
+    activities_ = {&impl_->events, &impl_->spi, &impl_->i2c,
+                   &impl_->adc,    &impl_->dac, &impl_->uart};
     impl_->uart.due = 0;  // polled on every pass (its FIFOs are fed from handlers)
     thread_ = std::thread([this] { run(); });
 }
@@ -458,12 +465,24 @@ Board::~Board() {
     delete impl_;
 }
 
-SpiDriver& Board::spi1() { return impl_->spi; }
-I2cDriver& Board::i2c1() { return impl_->i2c; }
-AdcDriver& Board::adc1() { return impl_->adc; }
-DacDriver& Board::dac1() { return impl_->dac; }
-UartDriver& Board::uart1() { return impl_->uart; }
-PinDriver& Board::pin(int n) { return impl_->pins[n]; }
+SpiDriver& Board::spi1() {
+    return impl_->spi;
+}
+I2cDriver& Board::i2c1() {
+    return impl_->i2c;
+}
+AdcDriver& Board::adc1() {
+    return impl_->adc;
+}
+DacDriver& Board::dac1() {
+    return impl_->dac;
+}
+UartDriver& Board::uart1() {
+    return impl_->uart;
+}
+PinDriver& Board::pin(int n) {
+    return impl_->pins[n];
+}
 
 uint64_t Board::now_ns() const {
     return static_cast<uint64_t>(static_cast<double>(mono_ns() - t0_ns_) * cfg_.time_scale);
@@ -541,22 +560,29 @@ void Board::press_button(uint64_t at_ns, uint64_t hold_ns, int bounces) {
 
 void Board::turn_encoder(uint64_t at_ns, int detents, uint64_t detent_ns) {
     std::lock_guard<std::mutex> lk(mu_);
-    // Gray sequence AB: 00 -> 10 -> 11 -> 01 -> 00 clockwise (positive).
-    static constexpr uint8_t kSeq[4] = {0b00, 0b10, 0b11, 0b01};
-    int steps = std::abs(detents) * 4;
-    int dir = detents >= 0 ? 1 : -1;
-    for (int i = 0; i < steps; ++i) {
-        uint64_t t = at_ns + static_cast<uint64_t>(i) * detent_ns / 4;
-        events_.emplace(t, [this, dir] {
-            int& ph = impl_->encoder_phase;
-            ph = (ph + dir + 4) % 4;
-            uint8_t ab = kSeq[ph];
-            drive_pin(kPinEncA, (ab & 2) != 0);
-            drive_pin(kPinEncB, (ab & 1) != 0);
-        });
-    }
+    if (detents == 0) return;
+    encoder_edge(at_ns, std::abs(detents) * 4, detents > 0 ? 1 : -1, detent_ns / 4);
     impl_->events.due = events_.begin()->first;
     impl_->kick();
+}
+
+void Board::encoder_edge(uint64_t t, int left, int dir, uint64_t gap_ns) {
+    events_.emplace(t, [this, t, left, dir, gap_ns] {
+        const bool busy =
+            impl_->pins[kPinEncA].fifo.size() != 0 || impl_->pins[kPinEncB].fifo.size() != 0;
+        if (busy) {  // the decoder has not taken the last edge yet: a knob is slower than that
+            encoder_edge(now_ns() + 20'000, left, dir, gap_ns);
+            return;
+        }
+        // Gray sequence AB: 00 -> 10 -> 11 -> 01 -> 00 clockwise (positive).
+        static constexpr uint8_t kSeq[4] = {0b00, 0b10, 0b11, 0b01};
+        int& ph = impl_->encoder_phase;
+        ph = (ph + dir + 4) % 4;
+        const uint8_t ab = kSeq[ph];
+        drive_pin(kPinEncA, (ab & 2) != 0);
+        drive_pin(kPinEncB, (ab & 1) != 0);
+        if (left > 1) encoder_edge(t + gap_ns, left - 1, dir, gap_ns);
+    });
 }
 
 void Board::start_radio(RadioCallback cb, void* ctx, uint32_t mean_us, uint32_t burst) {
@@ -716,7 +742,8 @@ uint16_t SignalGenerator::sample(uint64_t n, uint32_t rate_hz) {
     x ^= x >> 17;
     x ^= x << 5;
     double noise_v = (static_cast<double>(x % 2001) / 1000.0 - 1.0) * noise;
-    double v = 2048 + amplitude * std::sin(2 * M_PI * freq_hz * static_cast<double>(n) / rate_hz) + noise_v;
+    double v = 2048 + amplitude * std::sin(2 * M_PI * freq_hz * static_cast<double>(n) / rate_hz) +
+               noise_v;
     return static_cast<uint16_t>(std::clamp(v, 0.0, 4095.0));
 }
 

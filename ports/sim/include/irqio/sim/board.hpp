@@ -47,9 +47,9 @@ inline constexpr uint8_t kSensorAddr = 0x48;
 inline constexpr int kDisplayW = 240, kDisplayH = 240;
 
 struct Config {
-    double time_scale = 1.0;         // simulated seconds per wall-clock second
-    uint32_t spi_hz = 40'000'000;    // SPI1 clock
-    uint32_t i2c_hz = 400'000;       // I2C1 clock
+    double time_scale = 1.0;       // simulated seconds per wall-clock second
+    uint32_t spi_hz = 40'000'000;  // SPI1 clock
+    uint32_t i2c_hz = 400'000;     // I2C1 clock
     uint32_t uart_baud = 115'200;
     // Interrupt priorities (lower is more urgent).
     uint8_t prio_adc = 1, prio_dac = 1, prio_spi = 2, prio_i2c = 3, prio_uart = 3, prio_exti = 4;
@@ -197,6 +197,9 @@ class Board {
     // The world: a press of the button on pin 0 (active low) with contact bounce.
     void press_button(uint64_t at_ns, uint64_t hold_ns, int bounces);
     // The world: turns the encoder by `detents` (negative: the other way), 4 edges per detent.
+    // An edge waits while the decoder has not yet taken the previous one: A and B sit on two EXTI
+    // lines of equal priority, and a batch holding edges of both would be run line by line (as an
+    // NVIC would), out of their real order.
     void turn_encoder(uint64_t at_ns, int detents, uint64_t detent_ns);
     // Radio on its own thread: a packet every `mean_interval_us` (exponential), or bursts.
     void start_radio(RadioCallback cb, void* ctx, uint32_t mean_interval_us, uint32_t burst = 1);
@@ -220,6 +223,8 @@ class Board {
     std::atomic<uint64_t> dma_bytes_{0};
 
   private:
+    // One encoder edge at `t`, then the next `left - 1` every `gap_ns` (board lock held).
+    void encoder_edge(uint64_t t, int left, int dir, uint64_t gap_ns);
     void run();
     void radio_run(RadioCallback cb, void* ctx, uint32_t mean_us, uint32_t burst);
 
