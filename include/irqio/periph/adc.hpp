@@ -4,8 +4,8 @@
 // Adc: `auto b = co_await adc.next_block();` gives the oldest full block; it belongs to the task
 // until release() (or the next next_block()). If the task falls so far behind that the DMA comes
 // round to a block not yet read (or still held), that block's samples are lost: the loss is counted
-// (overruns(), lost_samples()) and reported in the next block (AdcBlock::lost_before), never silent.
-// Sample numbering is continuous: AdcBlock::first_sample = seq * block_len.
+// (overruns(), lost_samples()) and reported in the next block (AdcBlock::lost_before), never
+// silent. Sample numbering is continuous: AdcBlock::first_sample = seq * block_len.
 //
 // Dac: fill blocks with `co_await dac.next_free()` + submit(); a block boundary at which the next
 // block was not submitted is an underrun (the hardware replays old data), counted.
@@ -30,21 +30,15 @@ struct AdcBlock {
     uint64_t lost_before = 0;   // blocks lost between the previous block given and this one
 };
 
-namespace detail {
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__arm__) || defined(__aarch64__)
-    __asm__ volatile("yield");
-#endif
-}
-}  // namespace detail
+namespace detail {}  // namespace detail
 
 class Adc final : private BlockSink {
   public:
     // `storage` is split into `blocks` equal blocks (>= 2).
     Adc(AdcDriver& d, std::span<uint16_t> storage, uint32_t blocks = 2) noexcept
-        : d_(&d), buf_(storage.data()), nblocks_(blocks < 2 ? 2 : blocks),
+        : d_(&d),
+          buf_(storage.data()),
+          nblocks_(blocks < 2 ? 2 : blocks),
           len_(storage.size() / (blocks < 2 ? 2 : blocks)) {}
     ~Adc() { stop(); }
     Adc(const Adc&) = delete;
@@ -85,12 +79,14 @@ class Adc final : private BlockSink {
     struct HasBlock {
         Adc* a;
         bool operator()() const noexcept {
-            return a->filled_.load(std::memory_order_acquire) > a->consumed_ + (a->holding_ ? 1 : 0);
+            return a->filled_.load(std::memory_order_acquire) >
+                   a->consumed_ + (a->holding_ ? 1 : 0);
         }
     };
     class BlockAwaiter {
       public:
-        BlockAwaiter(Adc* a, Priority p) noexcept : a_(a), w_((a->release(), a->flag_), HasBlock{a}, p) {}
+        BlockAwaiter(Adc* a, Priority p) noexcept
+            : a_(a), w_((a->release(), a->flag_), HasBlock{a}, p) {}
         bool await_ready() noexcept { return w_.await_ready(); }
         bool await_suspend(std::coroutine_handle<> h) noexcept { return w_.await_suspend(h); }
         Result<AdcBlock> await_resume() noexcept {
@@ -103,11 +99,14 @@ class Adc final : private BlockSink {
         FlagWait<HasBlock> w_;
     };
     // Awaited: the next full block (releases the one held before).
-    BlockAwaiter next_block(Priority p = Priority::normal) noexcept { return BlockAwaiter(this, p); }
+    BlockAwaiter next_block(Priority p = Priority::normal) noexcept {
+        return BlockAwaiter(this, p);
+    }
     // Blocking: spins until a block is full.
     Result<AdcBlock> next_block_blocking() noexcept {
         release();
-        while (running_ && filled_.load(std::memory_order_acquire) <= consumed_) detail::cpu_relax();
+        while (running_ && filled_.load(std::memory_order_acquire) <= consumed_)
+            detail::spin_turn();
         if (!running_) return Error::closed;
         return take();
     }
@@ -172,7 +171,9 @@ class Adc final : private BlockSink {
 class Dac final : private BlockSink {
   public:
     Dac(DacDriver& d, std::span<uint16_t> storage, uint32_t blocks = 2) noexcept
-        : d_(&d), buf_(storage.data()), nblocks_(blocks < 2 ? 2 : blocks),
+        : d_(&d),
+          buf_(storage.data()),
+          nblocks_(blocks < 2 ? 2 : blocks),
           len_(storage.size() / (blocks < 2 ? 2 : blocks)) {}
     ~Dac() { stop(); }
     Dac(const Dac&) = delete;
@@ -216,7 +217,7 @@ class Dac final : private BlockSink {
     };
     FreeAwaiter next_free(Priority p = Priority::normal) noexcept { return FreeAwaiter(this, p); }
     Result<std::span<uint16_t>> next_free_blocking() noexcept {
-        while (!is_free()) detail::cpu_relax();
+        while (!is_free()) detail::spin_turn();
         return block(written_);
     }
     // The block given by next_free()/try_free() is ready to play.

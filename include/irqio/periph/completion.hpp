@@ -23,6 +23,24 @@
 
 namespace irqio {
 
+namespace detail {
+// One turn of a blocking-mode spin. Handlers keep running meanwhile; on a hosted port the turn
+// also enters the kernel (Port::poll), where a signal that is being held back is delivered
+// (ThreadSanitizer defers signals to such points, so a pure spin would never see its interrupt).
+inline void spin_turn() noexcept {
+#if IRQIO_SINGLE_THREAD
+#if defined(__arm__)
+    __asm__ volatile("" ::: "memory");
+#endif
+#else
+    if (Loop* l = Loop::current()) l->port().poll();
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+#endif
+}
+}  // namespace detail
+
 // Waits on `flag` until `cond()` is true. One waiter per flag (the flag's own rule).
 template <class Cond>
 class FlagWait {
@@ -104,13 +122,7 @@ class Completion {
     Awaiter wait(Priority p = Priority::normal) noexcept { return Awaiter(this, p); }
     // Task context, blocking: spins until the interrupt reported the end (handlers keep running).
     Result<void> wait_blocking() const noexcept {
-        while (is_busy()) {
-#if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
-#elif defined(__arm__) || defined(__aarch64__)
-            __asm__ volatile("yield");
-#endif
-        }
+        while (is_busy()) detail::spin_turn();
         return result();
     }
 
@@ -125,7 +137,9 @@ class Completion {
 class IsrNotifier {
   public:
     using Fn = void (*)(void* ctx) noexcept;
-    IsrNotifier(Fn fn, void* ctx) noexcept : fn_(fn), ctx_(ctx) { node_.drain = &IsrNotifier::drain; }
+    IsrNotifier(Fn fn, void* ctx) noexcept : fn_(fn), ctx_(ctx) {
+        node_.drain = &IsrNotifier::drain;
+    }
     ~IsrNotifier() {
         IRQIO_ASSERT(node_.queued.load() == 0, "IsrNotifier destroyed while a notify is in flight");
     }

@@ -51,7 +51,8 @@ class Pin final : private EdgeSink {
         armed_.store(static_cast<uint8_t>(e), std::memory_order_seq_cst);
     }
     void disarm() noexcept {
-        if (armed_.exchange(0, std::memory_order_seq_cst) != 0) target_ = seq_.load(std::memory_order_acquire);
+        if (armed_.exchange(0, std::memory_order_seq_cst) != 0)
+            target_ = seq_.load(std::memory_order_acquire);
     }
     bool busy() const noexcept { return seq_.load(std::memory_order_acquire) < target_; }
     struct Fired {
@@ -61,7 +62,8 @@ class Pin final : private EdgeSink {
     class DoneAwaiter {
       public:
         DoneAwaiter(Pin* p, Priority prio) noexcept : p_(p), w_(p->flag_, Fired{p}, prio) {}
-        DoneAwaiter(DoneAwaiter&& o) noexcept : p_(std::exchange(o.p_, nullptr)), w_(std::move(o.w_)) {}
+        DoneAwaiter(DoneAwaiter&& o) noexcept
+            : p_(std::exchange(o.p_, nullptr)), w_(std::move(o.w_)) {}
         ~DoneAwaiter() {
             if (p_ && p_->busy()) p_->disarm();  // cancelled: stop listening
         }
@@ -86,18 +88,13 @@ class Pin final : private EdgeSink {
     // --- blocking ---
     Result<EdgeEvent> wait_for_edge_blocking(Edge e) noexcept {
         arm(e);
-        while (busy()) detail_cpu_relax();
+        while (busy()) detail::spin_turn();
         return event_;
     }
 
     uint32_t edges() const noexcept { return edges_.load(std::memory_order_relaxed); }
 
   private:
-    static void detail_cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
-    }
     DoneAwaiter level(bool want, Priority p) noexcept {
         arm(want ? Edge::rising : Edge::falling);
         if (read() == want) {
@@ -114,7 +111,8 @@ class Pin final : private EdgeSink {
         edges_.fetch_add(1, std::memory_order_relaxed);
         if (Handler h = handler_.load(std::memory_order_acquire))
             h(ctx_.load(std::memory_order_relaxed), level, ts);
-        uint8_t want = level ? static_cast<uint8_t>(Edge::rising) : static_cast<uint8_t>(Edge::falling);
+        uint8_t want =
+            level ? static_cast<uint8_t>(Edge::rising) : static_cast<uint8_t>(Edge::falling);
         uint8_t a = armed_.load(std::memory_order_seq_cst);
         if ((a & want) && armed_.compare_exchange_strong(a, 0, std::memory_order_seq_cst)) {
             event_ = EdgeEvent{level, ts};
@@ -151,11 +149,13 @@ class Button {
   private:
     Task<Result<uint64_t>> wait_level(bool level) {
         for (;;) {
-            Result<EdgeEvent> first = co_await pin_->wait_for_edge(level ? Edge::rising : Edge::falling);
+            Result<EdgeEvent> first =
+                co_await pin_->wait_for_edge(level ? Edge::rising : Edge::falling);
             if (!first) co_return first.error();
             // Wait until no edge comes for the debounce time.
             for (;;) {
-                Result<EdgeEvent> e = co_await wait_for_ms(pin_->wait_for_edge(Edge::both), debounce_ms_);
+                Result<EdgeEvent> e =
+                    co_await wait_for_ms(pin_->wait_for_edge(Edge::both), debounce_ms_);
                 if (!e && e.error() == Error::timed_out) break;
                 if (!e) co_return e.error();
                 ++bounces_;
@@ -186,7 +186,9 @@ class QuadratureEncoder {
 
     // In quarter steps (4 per detent on most encoders).
     int32_t position() const noexcept { return pos_.load(std::memory_order_acquire); }
-    uint32_t invalid_transitions() const noexcept { return invalid_.load(std::memory_order_relaxed); }
+    uint32_t invalid_transitions() const noexcept {
+        return invalid_.load(std::memory_order_relaxed);
+    }
 
     struct Changed {
         const QuadratureEncoder* e;
