@@ -1,10 +1,12 @@
 // Memory per idle sleeping task (frame included) and the cost of many concurrent sleepers.
 //
 //   task_frame_bytes : bytes irqio asks its FrameAllocator for per sleeping task (TaskBase header
-//                      + coroutine frame, which holds the SleepAwaiter and its intrusive TimerNode),
-//                      counted by a FrameAllocator subclass; FramePool block that fits it.
+//                      + coroutine frame, which holds the SleepAwaiter and its intrusive
+//                      TimerNode), counted by a FrameAllocator subclass; FramePool block that fits
+//                      it.
 //   rss_100k         : VmRSS growth / N with 100,000 tasks asleep at once (heap frames, malloc).
-//   timers_100k, timers_1m : N sleepers with random deadlines in [0, --timer-max-ms]; create them all,
+//   timers_100k, timers_1m : N sleepers with random deadlines in [0, --timer-max-ms]; create them
+//   all,
 //                      let all expire; wall time, expiries/s, create ns/task, VmHWM growth / N.
 //                      Same workload as bench/peers (peer_floor.cpp timers_workload).
 //
@@ -96,8 +98,8 @@ void task_frame_workload() {
     char note[96];
     std::snprintf(note, sizeof note, "FramePool<%zu,...>: %zu of %d frames refused", kPoolBlock,
                   refused, 1000);
-    report_value("task_frame_pool", "bytes_per_task",
-                 refused == 0 ? double(kPoolBlock) : -1.0, extra, note);
+    report_value("task_frame_pool", "bytes_per_task", refused == 0 ? double(kPoolBlock) : -1.0,
+                 extra, note);
 }
 
 // ---------------------------------------------------------------- RSS with 100k asleep
@@ -116,7 +118,8 @@ void rss_workload(int n) {
     double per = 0;
     g_target = -1;
     irqio::run(rss_main(n, &per));
-    report_value("rss_100k_mem", "bytes_per_task", per, ",\"note\":\"VmRSS growth / N, all asleep\"",
+    report_value("rss_100k_mem", "bytes_per_task", per,
+                 ",\"note\":\"VmRSS growth / N, all asleep\"",
                  "VmRSS growth / N with 100k tasks asleep (heap frames)");
 }
 

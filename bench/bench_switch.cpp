@@ -85,7 +85,8 @@ Task<void> pingpong_main() {
 
 int main(int argc, char** argv) {
     Options o = parse_options(argc, argv, kWorkloads);
-    std::fprintf(stderr, "irqio bench_switch (ns per switch; median / p99 over %d-switch batches)\n",
+    std::fprintf(stderr,
+                 "irqio bench_switch (ns per switch; median / p99 over %d-switch batches)\n",
                  o.batch);
     for (const auto& w : o.workloads) {
         if (w == "switch_2" || w == "switch_1000") {

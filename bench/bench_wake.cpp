@@ -163,8 +163,7 @@ void wake_workload(const Options& o, const char* name, bool busy, bool from_sign
         Summary f = summarize(floor_lat);
         std::string fname = std::string(name) + "_floor";
         char fextra[200];
-        std::snprintf(fextra, sizeof fextra,
-                      ",\"mechanism\":\"%s\",\"rounds\":%d",
+        std::snprintf(fextra, sizeof fextra, ",\"mechanism\":\"%s\",\"rounds\":%d",
                       from_signal ? "pthread_kill SIGUSR1 -> handler writes eventfd -> epoll_wait"
                                   : "bare eventfd write in thread -> epoll_wait in another",
                       g_rounds);

@@ -54,12 +54,18 @@ Options parse(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (a == "--seconds") o.seconds = atof(next());
-        else if (a == "--blocking") o.blocking = true;
-        else if (a == "--adc-rate") o.adc_rate = static_cast<uint32_t>(atol(next()));
-        else if (a == "--adc-blocks") o.adc_blocks = static_cast<uint32_t>(atol(next()));
-        else if (a == "--trace") o.trace = next();
-        else if (a == "--no-live") o.live = false;
+        if (a == "--seconds")
+            o.seconds = atof(next());
+        else if (a == "--blocking")
+            o.blocking = true;
+        else if (a == "--adc-rate")
+            o.adc_rate = static_cast<uint32_t>(atol(next()));
+        else if (a == "--adc-blocks")
+            o.adc_blocks = static_cast<uint32_t>(atol(next()));
+        else if (a == "--trace")
+            o.trace = next();
+        else if (a == "--no-live")
+            o.live = false;
         else {
             fprintf(stderr,
                     "usage: board_demo [--seconds S] [--blocking] [--adc-rate HZ] [--adc-blocks N] "
@@ -87,8 +93,18 @@ struct TraceEvent {
     uint64_t ts, dur;
     uint32_t tid;
 };
-enum Tid : uint32_t { kTidDisplay = 1, kTidAdc, kTidRadio, kTidButton, kTidEncoder, kTidSensor,
-                      kTidDac, kTidStatus, kTidDma = 50, kTidIrq = 100 };
+enum Tid : uint32_t {
+    kTidDisplay = 1,
+    kTidAdc,
+    kTidRadio,
+    kTidButton,
+    kTidEncoder,
+    kTidSensor,
+    kTidDac,
+    kTidStatus,
+    kTidDma = 50,
+    kTidIrq = 100
+};
 struct Trace {
     bool on = false;
     std::vector<TraceEvent> ev;
@@ -110,13 +126,16 @@ struct Trace {
         if (!f) return false;
         fprintf(f, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
         static const std::pair<uint32_t, const char*> names[] = {
-            {kTidDisplay, "task display"}, {kTidAdc, "task adc"}, {kTidRadio, "task radio"},
-            {kTidButton, "task button"},   {kTidEncoder, "task encoder"}, {kTidSensor, "task sensor"},
-            {kTidDac, "task dac"},         {kTidStatus, "task status"}, {kTidDma, "SPI1 DMA"},
-            {kTidIrq, "interrupts"}};
+            {kTidDisplay, "task display"}, {kTidAdc, "task adc"},
+            {kTidRadio, "task radio"},     {kTidButton, "task button"},
+            {kTidEncoder, "task encoder"}, {kTidSensor, "task sensor"},
+            {kTidDac, "task dac"},         {kTidStatus, "task status"},
+            {kTidDma, "SPI1 DMA"},         {kTidIrq, "interrupts"}};
         bool first = true;
         for (auto& [tid, nm] : names) {
-            fprintf(f, "%s{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_name\",\"args\":{\"name\":\"%s\"}}",
+            fprintf(f,
+                    "%s{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_name\",\"args\":{"
+                    "\"name\":\"%s\"}}",
                     first ? "" : ",\n", tid, nm);
             first = false;
         }
@@ -124,9 +143,11 @@ struct Trace {
         for (uint32_t i = 0; i < count; ++i) {
             const TraceEvent& e = ev[i];
             if (!e.name) continue;
-            fprintf(f, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"name\":\"%s\",\"ts\":%llu,\"dur\":%llu}",
-                    e.tid, e.name, (unsigned long long)(e.ts - t0),
-                    (unsigned long long)(e.dur ? e.dur : 1));
+            fprintf(
+                f,
+                ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"name\":\"%s\",\"ts\":%llu,\"dur\":%llu}",
+                e.tid, e.name, (unsigned long long)(e.ts - t0),
+                (unsigned long long)(e.dur ? e.dur : 1));
         }
         fprintf(f, "\n]}\n");
         fclose(f);
@@ -144,12 +165,38 @@ struct Span {
     ~Span() { g_trace.add(name, t0, mono_us(), tid); }
 };
 
-const char* const kIrqNames[IrqController::kLines] = {
-    "IRQ spi1", "IRQ i2c1", "IRQ adc1", "IRQ dac1", "IRQ uart1", "IRQ 5",   "IRQ 6",   "IRQ 7",
-    "IRQ exti0 (button)", "IRQ exti1 (enc A)", "IRQ exti2 (enc B)", "IRQ exti3", "IRQ exti4",
-    "IRQ exti5", "IRQ exti6", "IRQ exti7", "IRQ exti8", "IRQ exti9", "IRQ exti10", "IRQ exti11",
-    "IRQ exti12", "IRQ exti13", "IRQ exti14", "IRQ exti15", "IRQ 24", "IRQ 25", "IRQ 26", "IRQ 27",
-    "IRQ 28", "IRQ 29", "IRQ 30", "IRQ 31"};
+const char* const kIrqNames[IrqController::kLines] = {"IRQ spi1",
+                                                      "IRQ i2c1",
+                                                      "IRQ adc1",
+                                                      "IRQ dac1",
+                                                      "IRQ uart1",
+                                                      "IRQ 5",
+                                                      "IRQ 6",
+                                                      "IRQ 7",
+                                                      "IRQ exti0 (button)",
+                                                      "IRQ exti1 (enc A)",
+                                                      "IRQ exti2 (enc B)",
+                                                      "IRQ exti3",
+                                                      "IRQ exti4",
+                                                      "IRQ exti5",
+                                                      "IRQ exti6",
+                                                      "IRQ exti7",
+                                                      "IRQ exti8",
+                                                      "IRQ exti9",
+                                                      "IRQ exti10",
+                                                      "IRQ exti11",
+                                                      "IRQ exti12",
+                                                      "IRQ exti13",
+                                                      "IRQ exti14",
+                                                      "IRQ exti15",
+                                                      "IRQ 24",
+                                                      "IRQ 25",
+                                                      "IRQ 26",
+                                                      "IRQ 27",
+                                                      "IRQ 28",
+                                                      "IRQ 29",
+                                                      "IRQ 30",
+                                                      "IRQ 31"};
 void irq_trace(void*, int line, uint64_t t0, uint64_t t1) noexcept {
     g_trace.add(kIrqNames[line], t0, t1, kTidIrq);
 }
@@ -159,12 +206,14 @@ struct Latency {
     std::vector<uint32_t> us;
     Latency() { us.reserve(1 << 20); }
     void add(uint64_t v) {
-        if (us.size() < us.capacity()) us.push_back(static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX)));
+        if (us.size() < us.capacity())
+            us.push_back(static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX)));
     }
     uint32_t pct(double p) const {
         if (us.empty()) return 0;
         std::vector<uint32_t> c = us;
-        std::size_t k = std::min(c.size() - 1, static_cast<std::size_t>(p * static_cast<double>(c.size())));
+        std::size_t k =
+            std::min(c.size() - 1, static_cast<std::size_t>(p * static_cast<double>(c.size())));
         std::nth_element(c.begin(), c.begin() + static_cast<long>(k), c.end());
         return c[k];
     }
@@ -190,9 +239,17 @@ void render_rows(uint8_t* fb, int y0, int y1, uint32_t t, int mode, int value, i
             v = (v / (detail * 3) + 128) & 255;
             uint16_t c;
             switch (mode) {
-                case 0: c = static_cast<uint16_t>(((v >> 3) << 11) | (((255 - v) >> 2) << 5) | ((v + value * 8) & 255) >> 3); break;
-                case 1: c = static_cast<uint16_t>(((x + t + value) & 32) ? (v >> 3) << 11 : (v >> 2) << 5); break;
-                default: c = static_cast<uint16_t>(((((x ^ y) + t) & 16) ? 0xFFFF : 0) ^ (v >> 3)); break;
+                case 0:
+                    c = static_cast<uint16_t>(((v >> 3) << 11) | (((255 - v) >> 2) << 5) |
+                                              ((v + value * 8) & 255) >> 3);
+                    break;
+                case 1:
+                    c = static_cast<uint16_t>(((x + t + value) & 32) ? (v >> 3) << 11
+                                                                     : (v >> 2) << 5);
+                    break;
+                default:
+                    c = static_cast<uint16_t>(((((x ^ y) + t) & 16) ? 0xFFFF : 0) ^ (v >> 3));
+                    break;
             }
             row[2 * x] = static_cast<uint8_t>(c >> 8);
             row[2 * x + 1] = static_cast<uint8_t>(c);
@@ -236,11 +293,22 @@ struct Demo {
     bool stopping = false;
 
     Demo(Options o, Board& b)
-        : opt(o), board(b), spi(b.spi1()), display(spi, kCsDisplay), dc(b.pin(kPinDisplayDc)),
-          button_pin(b.pin(kPinButton)), enc_a(b.pin(kPinEncA)), enc_b(b.pin(kPinEncB)),
-          button(button_pin, true, 20), encoder(enc_a, enc_b), i2c(b.i2c1()),
-          adc_storage(static_cast<std::size_t>(std::max<uint32_t>(o.adc_rate / 20, 64)) * o.adc_blocks),
-          dac_storage(2 * 400), adc(b.adc1(), adc_storage, o.adc_blocks), dac(b.dac1(), dac_storage, 2) {
+        : opt(o),
+          board(b),
+          spi(b.spi1()),
+          display(spi, kCsDisplay),
+          dc(b.pin(kPinDisplayDc)),
+          button_pin(b.pin(kPinButton)),
+          enc_a(b.pin(kPinEncA)),
+          enc_b(b.pin(kPinEncB)),
+          button(button_pin, true, 20),
+          encoder(enc_a, enc_b),
+          i2c(b.i2c1()),
+          adc_storage(static_cast<std::size_t>(std::max<uint32_t>(o.adc_rate / 20, 64)) *
+                      o.adc_blocks),
+          dac_storage(2 * 400),
+          adc(b.adc1(), adc_storage, o.adc_blocks),
+          dac(b.dac1(), dac_storage, 2) {
         fb[0].resize(kFrameBytes);
         fb[1].resize(kFrameBytes);
     }
@@ -320,7 +388,7 @@ struct Demo {
             if (!(co_await send_command(tx, 0x2C))) continue;
             flush_start = mono_us();
             if (!spi.start_write(fb[back])) continue;  // started: the DMA holds fb[back] now
-            back ^= 1;                                // draw the next frame into the other one
+            back ^= 1;                                 // draw the next frame into the other one
         }
     }
 
@@ -428,9 +496,11 @@ struct Demo {
         int n = snprintf(
             buf, sizeof buf,
             "irqio board_demo  %s  t=%5.2f s / %.1f s%s\n"
-            "display  frames drawn %6llu  flushed %6llu  %6.1f fps  (draw ~%.1f ms, SPI %.1f ms/frame @ %u MHz)\n"
+            "display  frames drawn %6llu  flushed %6llu  %6.1f fps  (draw ~%.1f ms, SPI %.1f "
+            "ms/frame @ %u MHz)\n"
             "         device saw %llu frames, mode %d, value %d\n"
-            "adc      %7.0f samples/s (set %u Hz)  blocks %llu of %zu  lost samples %llu  gaps %llu  rms %.0f\n"
+            "adc      %7.0f samples/s (set %u Hz)  blocks %llu of %zu  lost samples %llu  gaps "
+            "%llu  rms %.0f\n"
             "         irq->task latency  median %u us  p99 %u us  max %u us\n"
             "dac      blocks %llu  played %llu  underruns %llu\n"
             "radio    rx %llu / sent %llu (%.0f/s)  drops %u  seq gaps %llu  queue hwm %u/%u\n"
@@ -440,21 +510,22 @@ struct Demo {
             "irqs     total %llu  spi %llu adc %llu i2c %llu dac %llu exti %llu  max nesting %u\n",
             opt.blocking ? "[blocking SPI]" : "[overlapped SPI DMA]", el, opt.seconds,
             final_ ? "  (finished)" : "", (unsigned long long)frames_drawn,
-            (unsigned long long)frames_flushed, frames_flushed / std::max(el, 1e-3), draw_ms, flush_ms,
-            board.config().spi_hz / 1000000, (unsigned long long)board.display().frames(), mode.load(),
-            value.load(), adc_samples / std::max(el, 1e-3), opt.adc_rate,
+            (unsigned long long)frames_flushed, frames_flushed / std::max(el, 1e-3), draw_ms,
+            flush_ms, board.config().spi_hz / 1000000, (unsigned long long)board.display().frames(),
+            mode.load(), value.load(), adc_samples / std::max(el, 1e-3), opt.adc_rate,
             (unsigned long long)adc_blocks, adc.block_len(), (unsigned long long)adc.lost_samples(),
-            (unsigned long long)adc_gaps, adc_rms, lat_adc.pct(0.5), lat_adc.pct(0.99), lat_adc.max(),
-            (unsigned long long)dac_blocks, (unsigned long long)dac.blocks_played(),
+            (unsigned long long)adc_gaps, adc_rms, lat_adc.pct(0.5), lat_adc.pct(0.99),
+            lat_adc.max(), (unsigned long long)dac_blocks, (unsigned long long)dac.blocks_played(),
             (unsigned long long)dac.underruns(), (unsigned long long)radio_rx,
-            (unsigned long long)board.radio_sent(), radio_rx / std::max(el, 1e-3), radio_q.dropped(),
-            (unsigned long long)radio_seq_gaps, radio_hwm.load(), radio_q.capacity(),
-            lat_radio.pct(0.5), lat_radio.pct(0.99), lat_radio.max(), presses, button_pin.edges(),
-            encoder.position(), (unsigned long long)sensor_reads, (unsigned long long)sensor_errors,
-            temperature, (unsigned long long)irq.total(), (unsigned long long)irq.count(kIrqSpi1),
-            (unsigned long long)irq.count(kIrqAdc1), (unsigned long long)irq.count(kIrqI2c1),
-            (unsigned long long)irq.count(kIrqDac1),
-            (unsigned long long)(irq.count(kIrqExti0) + irq.count(kIrqExti0 + 1) + irq.count(kIrqExti0 + 2)),
+            (unsigned long long)board.radio_sent(), radio_rx / std::max(el, 1e-3),
+            radio_q.dropped(), (unsigned long long)radio_seq_gaps, radio_hwm.load(),
+            radio_q.capacity(), lat_radio.pct(0.5), lat_radio.pct(0.99), lat_radio.max(), presses,
+            button_pin.edges(), encoder.position(), (unsigned long long)sensor_reads,
+            (unsigned long long)sensor_errors, temperature, (unsigned long long)irq.total(),
+            (unsigned long long)irq.count(kIrqSpi1), (unsigned long long)irq.count(kIrqAdc1),
+            (unsigned long long)irq.count(kIrqI2c1), (unsigned long long)irq.count(kIrqDac1),
+            (unsigned long long)(irq.count(kIrqExti0) + irq.count(kIrqExti0 + 1) +
+                                 irq.count(kIrqExti0 + 2)),
             irq.max_nesting());
         return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
     }
@@ -514,9 +585,11 @@ struct Demo {
         printf("%s", st.c_str());
         printf("cpu      loop thread %.2f s (%.1f%% of one core), device thread %.2f s (%.1f%%)\n",
                cpu / 1e6, 100.0 * cpu / 1e6 / el, dev / 1e6, 100.0 * dev / 1e6 / el);
-        printf("summary  mode=%s fps=%.1f adc_rate=%u lost_samples=%llu adc_p99_us=%u radio_drops=%u\n",
-               opt.blocking ? "blocking" : "overlapped", frames_flushed / el, opt.adc_rate,
-               (unsigned long long)adc.lost_samples(), lat_adc.pct(0.99), radio_q.dropped());
+        printf(
+            "summary  mode=%s fps=%.1f adc_rate=%u lost_samples=%llu adc_p99_us=%u "
+            "radio_drops=%u\n",
+            opt.blocking ? "blocking" : "overlapped", frames_flushed / el, opt.adc_rate,
+            (unsigned long long)adc.lost_samples(), lat_adc.pct(0.99), radio_q.dropped());
         co_return 0;
     }
 };
@@ -525,7 +598,8 @@ struct Demo {
 
 int main(int argc, char** argv) {
     Options opt = parse(argc, argv);
-    for (int i = 0; i < 256; ++i) g_sin[i] = static_cast<int16_t>(std::lround(127 * std::sin(i * 2 * M_PI / 256)));
+    for (int i = 0; i < 256; ++i)
+        g_sin[i] = static_cast<int16_t>(std::lround(127 * std::sin(i * 2 * M_PI / 256)));
     g_trace.init(opt.trace != nullptr);
     Board board;  // on this thread: interrupts are delivered here
     if (opt.trace) board.irq().set_trace(&irq_trace, nullptr);
@@ -540,7 +614,8 @@ int main(int argc, char** argv) {
     if (opt.trace) {
         if (g_trace.write(opt.trace))
             printf("trace    %u events written to %s (open in https://ui.perfetto.dev)\n",
-                   std::min<uint32_t>(g_trace.n.load(), static_cast<uint32_t>(g_trace.ev.size())), opt.trace);
+                   std::min<uint32_t>(g_trace.n.load(), static_cast<uint32_t>(g_trace.ev.size())),
+                   opt.trace);
         else
             fprintf(stderr, "board_demo: cannot write %s\n", opt.trace);
     }

@@ -1,10 +1,10 @@
-// Exhaustive interleaving (issue 3, point 5). Built against irqio_hooked: the scheduler calls a hook
-// at each of its internal steps (detail::StepPoint). For every step point P, every occurrence N of
-// it in a scenario, and every kind of any-context call K, the test replays the scenario and, at the
-// N-th occurrence of P, runs K inside an IsrScope, exactly as an interrupt handler arriving at that
-// instant would. Then: the task waiting for K woke exactly once, what K delivered arrived, and the
-// loop finished. At the end every (step point, call kind) pair must have been injected at least
-// once: that is the coverage proof.
+// Exhaustive interleaving (issue 3, point 5). Built against irqio_hooked: the scheduler calls a
+// hook at each of its internal steps (detail::StepPoint). For every step point P, every occurrence
+// N of it in a scenario, and every kind of any-context call K, the test replays the scenario and,
+// at the N-th occurrence of P, runs K inside an IsrScope, exactly as an interrupt handler arriving
+// at that instant would. Then: the task waiting for K woke exactly once, what K delivered arrived,
+// and the loop finished. At the end every (step point, call kind) pair must have been injected at
+// least once: that is the coverage proof.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -30,18 +30,20 @@ enum class Kind { event_set, flag_set, queue_put, queue_get, sem_release, schedu
 constexpr int kKinds = static_cast<int>(Kind::count_);
 
 const char* point_name(int p) {
-    static const char* names[] = {"run_queue_push", "run_queue_pop", "timer_insert",
-                                  "timer_remove",   "timer_pop",     "inbox_take",
-                                  "inbox_drain_node", "waiter_link", "waiter_wake",
-                                  "cancel",         "before_sleep",  "after_wake",
-                                  "callbacks"};
+    static const char* names[] = {
+        "run_queue_push", "run_queue_pop",    "timer_insert", "timer_remove", "timer_pop",
+        "inbox_take",     "inbox_drain_node", "waiter_link",  "waiter_wake",  "cancel",
+        "before_sleep",   "after_wake",       "callbacks"};
     static_assert(sizeof(names) / sizeof(names[0]) == kPoints, "name every step point");
     return names[p];
 }
 const char* kind_name(int k) {
-    static const char* names[] = {"Event::set",          "ThreadSafeFlag::set",
-                                  "ThreadSafeQueue::try_put", "ThreadSafeQueue::try_get",
-                                  "Semaphore::release",  "schedule"};
+    static const char* names[] = {"Event::set",
+                                  "ThreadSafeFlag::set",
+                                  "ThreadSafeQueue::try_put",
+                                  "ThreadSafeQueue::try_get",
+                                  "Semaphore::release",
+                                  "schedule"};
     static_assert(sizeof(names) / sizeof(names[0]) == kKinds, "name every kind");
     return names[k];
 }
@@ -178,7 +180,7 @@ class Scenario {
     Task<void> interrupter() {
         for (int i = 0; i < 3; ++i) {
             co_await sleep_ms(2);  // timer_insert, timer_pop, idle (before_sleep, after_wake)
-            IsrScope isr;           // a "handler" setting three objects: three inbox nodes
+            IsrScope isr;          // a "handler" setting three objects: three inbox nodes
             bg_ev_.set();
             bg_flag_.set();
             bg_sem_.release();
@@ -233,8 +235,8 @@ class Scenario {
             fire();
         }
         auto r = co_await wait_for_ms(tgt, 100);  // virtual time: a lost wake times out
-        if (!r.ok()) fail(r.error() == Error::timed_out ? "target never woke (lost wake)"
-                                                         : "target failed");
+        if (!r.ok())
+            fail(r.error() == Error::timed_out ? "target never woke (lost wake)" : "target failed");
         co_return true;
     }
 

@@ -106,8 +106,8 @@ uint64_t run_example(Priority wait_prio, Priority task_prio, How how,
 
 TEST(Priority, HighPriorityFlagWaiterStartsAfterTheCurrentTask) {
     std::vector<std::string> order;
-    EXPECT_EQ(
-        run_example<ThreadSafeFlag>(Priority::high, Priority::normal, How::isr_scope, &order), 50u);
+    EXPECT_EQ(run_example<ThreadSafeFlag>(Priority::high, Priority::normal, How::isr_scope, &order),
+              50u);
     EXPECT_EQ(order,
               (std::vector<std::string>{"block 50", "woken", "block 30", "block 25", "block 10"}));
 }

@@ -1,10 +1,11 @@
 // signal_storm: the test this project was started for (issue 3, point 5).
 //
 // A POSIX timer raises a real-time signal on the loop thread every few tens of microseconds. Its
-// handler (an interrupt, for the loop) sets Events and ThreadSafeFlags, pushes sequence numbers into
-// a ThreadSafeQueue, takes items out of another one that a task fills, and releases a Semaphore,
-// while hundreds of tasks wait on those objects, sleep, wait with timeouts, get cancelled and wait
-// again. Whatever the scheduler was doing when the signal came, no wake may be lost:
+// handler (an interrupt, for the loop) sets Events and ThreadSafeFlags, pushes sequence numbers
+// into a ThreadSafeQueue, takes items out of another one that a task fills, and releases a
+// Semaphore, while hundreds of tasks wait on those objects, sleep, wait with timeouts, get
+// cancelled and wait again. Whatever the scheduler was doing when the signal came, no wake may be
+// lost:
 //
 //  - every task that waited on an Event before a set() woke, and none woke without a set (no
 //    spurious or double wake). Checked twice: by the handler itself, at every interrupt, for the
@@ -12,7 +13,8 @@
 //    been drained past it, so a task owed that wake must be running or in the run queue; one
 //    still parked in the same wait at an interrupt in a later pass was lost); and at quiescent
 //    points (signal masked, woken tasks run);
-//  - a ThreadSafeFlag waiter never sleeps on a set flag, and never wakes more often than it was set;
+//  - a ThreadSafeFlag waiter never sleeps on a set flag, and never wakes more often than it was
+//  set;
 //  - queue items arrive strictly in order, and received + dropped() == pushed exactly, in both
 //    directions (handler to task and task to handler);
 //  - Semaphore permits: acquired + left == released;
@@ -46,15 +48,15 @@ constexpr uint32_t kRxDepth = 64;
 constexpr uint32_t kTxDepth = 16;
 
 std::atomic<uint64_t> violations{0};  // the handler counts too
-#define CHECK(cond, ...)                                                   \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            if (violations++ < 20) {                                       \
+#define CHECK(cond, ...)                                                             \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            if (violations++ < 20) {                                                 \
                 fprintf(stderr, "VIOLATION %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-                fprintf(stderr, __VA_ARGS__);                              \
-                fprintf(stderr, "\n");                                     \
-            }                                                              \
-        }                                                                  \
+                fprintf(stderr, __VA_ARGS__);                                        \
+                fprintf(stderr, "\n");                                               \
+            }                                                                        \
+        }                                                                            \
     } while (0)
 
 uint32_t xorshift(uint32_t& s) {
@@ -84,8 +86,8 @@ struct Suspect {
 struct WaiterRec {
     int ev = 0;
     Waiting waiting;
-    uint32_t g0 = 0;       // event generation when the wait began
-    bool s0 = false;       // the event was already set when the wait began
+    uint32_t g0 = 0;  // event generation when the wait began
+    bool s0 = false;  // the event was already set when the wait began
     uint32_t rng = 1;
     Priority prio = Priority::normal;
     TaskHandle<void> h;
@@ -118,8 +120,8 @@ struct Storm {
     Suspect ev_sus[kEventWaiters], flag_sus[kFlags], rx_sus, tx_sus, sem_sus;
     std::atomic<uint32_t> egen[kEvents] = {};
     std::atomic<uint64_t> fsets[kFlags] = {};
-    std::atomic<uint32_t> rx_seq{0};         // = pushed
-    std::atomic<uint32_t> tx_expect{0};      // next item the handler expects from the task
+    std::atomic<uint32_t> rx_seq{0};     // = pushed
+    std::atomic<uint32_t> tx_expect{0};  // next item the handler expects from the task
     std::atomic<uint64_t> tx_got{0};
     std::atomic<uint64_t> tx_disorder{0};
     std::atomic<uint64_t> released{0};
@@ -372,8 +374,8 @@ Task<void> flag_waiter(Storm* s, int j) {
             Result<void> r;
             {
                 Mark m(f.waiting);
-                r = co_await wait_for_us(s->flags[j].wait(j & 1 ? Priority::high : Priority::normal),
-                                         us);
+                r = co_await wait_for_us(
+                    s->flags[j].wait(j & 1 ? Priority::high : Priority::normal), us);
             }
             if (!r.ok()) {
                 ++f.timeouts;
@@ -503,7 +505,8 @@ Task<void> canceller(Storm* s, TaskGroup* g) {
             WaiterRec& w = s->waiters[i];
             w.h.cancel();
             auto r = co_await w.h;
-            CHECK(!r.ok() && r.error() == Error::cancelled, "cancelled waiter %d: not cancelled", i);
+            CHECK(!r.ok() && r.error() == Error::cancelled, "cancelled waiter %d: not cancelled",
+                  i);
             CHECK(!w.waiting.on, "cancelled waiter %d: its locals were not destroyed", i);
             w.h = g->create_task(event_waiter(s, i), w.prio);
         } else if (what == 6) {
@@ -599,9 +602,8 @@ Task<int> storm_main(Storm* s, uint64_t target, uint64_t period_us) {
         (void)r;
     }
     const uint64_t pushed = s->rx_seq.load();
-    CHECK(s->received + s->rx.dropped() == pushed,
-          "rx: received %llu + dropped %u != pushed %llu", (unsigned long long)s->received,
-          s->rx.dropped(), (unsigned long long)pushed);
+    CHECK(s->received + s->rx.dropped() == pushed, "rx: received %llu + dropped %u != pushed %llu",
+          (unsigned long long)s->received, s->rx.dropped(), (unsigned long long)pushed);
     uint64_t tx_left = 0;
     while (auto r = s->tx.try_get()) {
         CHECK(r.value() == s->tx_expect.load(), "tx left item out of order");

@@ -112,11 +112,14 @@ TEST(SimIrq, PendsFromAnotherThreadReachTheLoopAsInterrupts) {
         ThreadSafeFlag* f;
         std::atomic<int>* n;
     } ctx{&flag, &n};
-    c.attach(4, [](void* p) noexcept {
-        auto* x = static_cast<Ctx*>(p);
-        x->n->fetch_add(1);
-        x->f->set();
-    }, &ctx, 2);
+    c.attach(
+        4,
+        [](void* p) noexcept {
+            auto* x = static_cast<Ctx*>(p);
+            x->n->fetch_add(1);
+            x->f->set();
+        },
+        &ctx, 2);
     auto body = [&]() -> Task<int> {
         std::thread t([&] {
             // A pend of a line already pending merges with it (as on an NVIC), so wait for each
@@ -223,8 +226,9 @@ TEST(SimRadio, CallbackOnAnotherThreadFeedsAQueue) {
     Board board;
     RadioRx rx;
     auto body = [&]() -> Task<uint32_t> {
-        board.start_radio([](void* ctx, const RadioPacket& p) { static_cast<RadioRx*>(ctx)->q.try_put(p); },
-                          &rx, 500);
+        board.start_radio(
+            [](void* ctx, const RadioPacket& p) { static_cast<RadioRx*>(ctx)->q.try_put(p); }, &rx,
+            500);
         uint32_t got = 0, next = 0;
         while (got < 200) {
             auto p = co_await wait_for_ms(rx.q.get(), 1000);

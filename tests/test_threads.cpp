@@ -156,12 +156,13 @@ TEST(Threads, ManyThreadsCallTheAnyContextApiWhileTasksWait) {
     EXPECT_EQ(s.callbacks, s.scheduled.load());
     EXPECT_EQ(s.scheduled.load() + s.schedule_refused.load(),
               uint64_t(kThreads) * ((kPerThread + 15) / 16));
-    printf("event_wakes=%llu flag_wakes=%llu received=%llu dropped=%u acquired=%llu callbacks=%llu "
-           "refused=%llu notify_writes=%llu\n",
-           (unsigned long long)s.event_wakes, (unsigned long long)s.flag_wakes,
-           (unsigned long long)s.received, s.q.dropped(), (unsigned long long)s.acquired,
-           (unsigned long long)s.callbacks, (unsigned long long)s.schedule_refused.load(),
-           (unsigned long long)port.notify_writes());
+    printf(
+        "event_wakes=%llu flag_wakes=%llu received=%llu dropped=%u acquired=%llu callbacks=%llu "
+        "refused=%llu notify_writes=%llu\n",
+        (unsigned long long)s.event_wakes, (unsigned long long)s.flag_wakes,
+        (unsigned long long)s.received, s.q.dropped(), (unsigned long long)s.acquired,
+        (unsigned long long)s.callbacks, (unsigned long long)s.schedule_refused.load(),
+        (unsigned long long)port.notify_writes());
 }
 
 TEST(Threads, EventSetFromAnotherThreadWakesEveryWaiterOfAnIdleLoop) {

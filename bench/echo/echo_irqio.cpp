@@ -95,11 +95,16 @@ int main(int argc, char** argv) {
         std::string a = argv[i];
         auto eq = a.find('=');
         std::string k = a.substr(0, eq), v = eq == std::string::npos ? "" : a.substr(eq + 1);
-        if (k == "--port") port = static_cast<uint16_t>(std::atoi(v.c_str()));
-        else if (k == "--mode") g_line = v == "line";
-        else if (k == "--frame-cache") cache = true;
-        else if (k == "--read-buffer") opts.stream.read_buffer = std::strtoul(v.c_str(), nullptr, 10);
-        else if (k == "--write-buffer") opts.stream.write_buffer = std::strtoul(v.c_str(), nullptr, 10);
+        if (k == "--port")
+            port = static_cast<uint16_t>(std::atoi(v.c_str()));
+        else if (k == "--mode")
+            g_line = v == "line";
+        else if (k == "--frame-cache")
+            cache = true;
+        else if (k == "--read-buffer")
+            opts.stream.read_buffer = std::strtoul(v.c_str(), nullptr, 10);
+        else if (k == "--write-buffer")
+            opts.stream.write_buffer = std::strtoul(v.c_str(), nullptr, 10);
         else {
             std::fprintf(stderr, "echo_irqio: unknown option %s\n", a.c_str());
             return 2;

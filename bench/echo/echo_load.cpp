@@ -1,5 +1,6 @@
 // Loopback TCP echo load generator (issue 5 point 6, issue 7): the one client every echo server is
-// driven by. Plain C++ and epoll, one thread, no runtime library, so it costs every server the same.
+// driven by. Plain C++ and epoll, one thread, no runtime library, so it costs every server the
+// same.
 //
 //   echo_load --port=P [--conns=1000] [--size=64] [--duration=10] [--warmup=1]
 //               [--peer=name] [--workload=echo_1000] [--server-pid=PID] [--run=1] [--max-msgs=N]
@@ -69,21 +70,35 @@ Opts parse(int argc, char** argv) {
         std::string a = argv[i];
         auto eq = a.find('=');
         std::string k = a.substr(0, eq), v = eq == std::string::npos ? "" : a.substr(eq + 1);
-        if (k == "--host") o.host = v;
-        else if (k == "--port") o.port = std::atoi(v.c_str());
-        else if (k == "--conns") o.conns = std::atoi(v.c_str());
-        else if (k == "--size") o.size = std::atoi(v.c_str());
-        else if (k == "--duration") o.duration = std::atof(v.c_str());
-        else if (k == "--warmup") o.warmup = std::atof(v.c_str());
-        else if (k == "--peer") o.peer = v;
-        else if (k == "--workload") o.workload = v;
-        else if (k == "--server-pid") o.server_pid = std::atoi(v.c_str());
-        else if (k == "--run") o.run = std::atoi(v.c_str());
-        else if (k == "--idle") o.idle = true;
-        else if (k == "--user-buffers") o.user_buffers = std::atol(v.c_str());
-        else if (k == "--max-msgs") o.max_msgs = std::atol(v.c_str());
+        if (k == "--host")
+            o.host = v;
+        else if (k == "--port")
+            o.port = std::atoi(v.c_str());
+        else if (k == "--conns")
+            o.conns = std::atoi(v.c_str());
+        else if (k == "--size")
+            o.size = std::atoi(v.c_str());
+        else if (k == "--duration")
+            o.duration = std::atof(v.c_str());
+        else if (k == "--warmup")
+            o.warmup = std::atof(v.c_str());
+        else if (k == "--peer")
+            o.peer = v;
+        else if (k == "--workload")
+            o.workload = v;
+        else if (k == "--server-pid")
+            o.server_pid = std::atoi(v.c_str());
+        else if (k == "--run")
+            o.run = std::atoi(v.c_str());
+        else if (k == "--idle")
+            o.idle = true;
+        else if (k == "--user-buffers")
+            o.user_buffers = std::atol(v.c_str());
+        else if (k == "--max-msgs")
+            o.max_msgs = std::atol(v.c_str());
         else {
-            std::fprintf(stderr, "echo_load: unknown option %s (see the source header)\n", a.c_str());
+            std::fprintf(stderr, "echo_load: unknown option %s (see the source header)\n",
+                         a.c_str());
             std::exit(2);
         }
     }
@@ -163,8 +178,8 @@ long proc_rss(int pid) {
 
 struct Conn {
     int fd = -1;
-    int got = 0;           // bytes of the current echo received
-    std::int64_t t0 = 0;   // when the current message was sent
+    int got = 0;          // bytes of the current echo received
+    std::int64_t t0 = 0;  // when the current message was sent
     uint32_t seq = 0;
 };
 
@@ -275,10 +290,11 @@ int run_idle(const Opts& o) {
     double per = double(after - before) / o.conns;
     char extra[256];
     std::snprintf(extra, sizeof extra,
-                  ",\"rss_before\":%ld,\"rss_after\":%ld,\"conns\":%d,\"user_buffers\":%ld%s", before,
-                  after, o.conns, o.user_buffers,
+                  ",\"rss_before\":%ld,\"rss_after\":%ld,\"conns\":%d,\"user_buffers\":%ld%s",
+                  before, after, o.conns, o.user_buffers,
                   o.run ? (",\"run\":" + std::to_string(o.run)).c_str() : "");
-    peers::emit_value(o.peer.c_str(), (o.workload + "_idle_mem").c_str(), "bytes_per_conn", per, extra);
+    peers::emit_value(o.peer.c_str(), (o.workload + "_idle_mem").c_str(), "bytes_per_conn", per,
+                      extra);
     if (o.user_buffers > 0)
         peers::emit_value(o.peer.c_str(), (o.workload + "_idle_net").c_str(), "bytes_per_conn",
                           per - double(o.user_buffers), extra);
@@ -354,7 +370,8 @@ int run_load(const Opts& o) {
     std::snprintf(extra, sizeof extra,
                   ",\"conns\":%d,\"size\":%d,\"seconds\":%.3f,\"msgs_per_s\":%.6g,"
                   "\"server_cpu\":%.3f,\"server_user_cpu\":%.3f,\"client_cpu\":%.3f%s",
-                  o.conns, o.size, secs, double(msgs) / secs, srv_cpu, usr_cpu, cli_cpu, run.c_str());
+                  o.conns, o.size, secs, double(msgs) / secs, srv_cpu, usr_cpu, cli_cpu,
+                  run.c_str());
     // Throughput row: one value; the round-trip row: p50 / p99.
     peers::emit_value(o.peer.c_str(), (o.workload + "_rate").c_str(), "bytes_per_s",
                       double(bytes) / secs, extra);
@@ -363,8 +380,8 @@ int run_load(const Opts& o) {
         peers::emit_value(o.peer.c_str(), (o.workload + "_cpu").c_str(), "server_cpu_ns_per_msg",
                           srv_cpu * secs * 1e9 / double(msgs), extra);
     if (usr_cpu >= 0 && msgs > 0)
-        peers::emit_value(o.peer.c_str(), (o.workload + "_usercpu").c_str(), "server_user_ns_per_msg",
-                          usr_cpu * secs * 1e9 / double(msgs), extra);
+        peers::emit_value(o.peer.c_str(), (o.workload + "_usercpu").c_str(),
+                          "server_user_ns_per_msg", usr_cpu * secs * 1e9 / double(msgs), extra);
     for (auto& c : cs) close(c.fd);
     close(ep);
     return 0;

@@ -82,6 +82,6 @@ namespace irqio::detail {
 #define IRQIO_ASSERT_FILE_ ""
 #endif
 #define IRQIO_ASSERT(cond, what) \
-    ((cond) ? (void)0                \
+    ((cond) ? (void)0            \
             : ::irqio::detail::assert_fail("assertion failed", IRQIO_ASSERT_FILE_, __LINE__))
 #endif

@@ -180,8 +180,8 @@ Task<int> test_cancellation() {
     Result<void> r = co_await t;
     CM_CHECK(!r.ok() && r.error() == Error::cancelled);
     CM_CHECK(t.cancelled());
-    CM_CHECK(cleaned == 1);        // the local's destructor ran
-    CM_CHECK(!ev.has_waiters());   // the event forgot the task
+    CM_CHECK(cleaned == 1);       // the local's destructor ran
+    CM_CHECK(!ev.has_waiters());  // the event forgot the task
     ev.set();
     co_await yield_now();
     CM_CHECK(reached == 0);
@@ -478,16 +478,11 @@ struct NamedTest {
     TestFn fn;
 };
 constexpr NamedTest kTests[] = {
-    {"tasks", test_tasks},
-    {"sleep accuracy", test_sleep_accuracy},
-    {"tickless", test_tickless},
-    {"cancellation", test_cancellation},
-    {"event", test_event},
-    {"lock", test_lock},
-    {"queue", test_queue},
-    {"wait_for", test_wait_for},
-    {"task group", test_task_group},
-    {"schedule from isr", test_schedule_from_isr},
+    {"tasks", test_tasks},           {"sleep accuracy", test_sleep_accuracy},
+    {"tickless", test_tickless},     {"cancellation", test_cancellation},
+    {"event", test_event},           {"lock", test_lock},
+    {"queue", test_queue},           {"wait_for", test_wait_for},
+    {"task group", test_task_group}, {"schedule from isr", test_schedule_from_isr},
     {"priority", test_priority},
 };
 

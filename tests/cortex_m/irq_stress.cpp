@@ -28,9 +28,9 @@ ThreadSafeQueue<uint32_t, 16> g_queue;
 
 // Handler state: plain words, written only by the handler (read by tasks after it stopped or as
 // a hint).
-volatile uint32_t g_seq = 0;        // sequence number of the last interrupt
-volatile uint32_t g_refused = 0;    // try_put refused by a full queue
-volatile bool g_done = false;       // the handler stopped the timer after kInterrupts
+volatile uint32_t g_seq = 0;      // sequence number of the last interrupt
+volatile uint32_t g_refused = 0;  // try_put refused by a full queue
+volatile bool g_done = false;     // the handler stopped the timer after kInterrupts
 
 void on_timer(void*) {
     uint32_t seq = g_seq + 1;
@@ -132,7 +132,8 @@ Task<int> main_task() {
 }  // namespace
 
 int main() {
-    cm_test::sh::write("cm_irq_stress: dual timer hook -> Event, ThreadSafeFlag, ThreadSafeQueue\n");
+    cm_test::sh::write(
+        "cm_irq_stress: dual timer hook -> Event, ThreadSafeFlag, ThreadSafeQueue\n");
     FrameAllocatorScope scope(g_pool);
     CM_CHECK(run(main_task()) == 0);
 

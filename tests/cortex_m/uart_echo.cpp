@@ -52,8 +52,9 @@ Task<int> echo() {
 }  // namespace
 
 int main() {
-    cm_test::sh::write("cm_uart_echo: UART0 RX irq -> ThreadSafeQueue -> StreamReader -> task -> "
-                       "StreamWriter -> ThreadSafeQueue -> TX irq\n");
+    cm_test::sh::write(
+        "cm_uart_echo: UART0 RX irq -> ThreadSafeQueue -> StreamReader -> task -> "
+        "StreamWriter -> ThreadSafeQueue -> TX irq\n");
     FrameAllocatorScope scope(g_pool);
     int rc = run(echo());
     cm_test::sh::write("PASS\n");

@@ -41,10 +41,12 @@ class I2c {
 
     // --- awaited ---
     auto write(uint8_t addr, std::span<const uint8_t> w, Priority p = Priority::normal) noexcept {
-        return detail::make_transfer(this, [=](I2c* b) { return b->start_write(addr, w); }, p);
+        return detail::make_transfer(
+            this, [=](I2c* b) { return b->start_write(addr, w); }, p);
     }
     auto read(uint8_t addr, std::span<uint8_t> r, Priority p = Priority::normal) noexcept {
-        return detail::make_transfer(this, [=](I2c* b) { return b->start_read(addr, r); }, p);
+        return detail::make_transfer(
+            this, [=](I2c* b) { return b->start_read(addr, r); }, p);
     }
     auto write_read(uint8_t addr, std::span<const uint8_t> w, std::span<uint8_t> r,
                     Priority p = Priority::normal) noexcept {
@@ -71,8 +73,7 @@ class I2c {
   private:
     Result<void> start(uint8_t addr, const uint8_t* w, std::size_t wn, uint8_t* r,
                        std::size_t rn) noexcept {
-        if (addr > 0x7f)
-            return Error::invalid_argument;
+        if (addr > 0x7f) return Error::invalid_argument;
         Result<void> res = done_.begin();
         if (!res) return res;
         res = d_->i2c_start(addr, w, wn, r, rn, &done_);

@@ -56,10 +56,12 @@ class SpiBus {
 
     // --- awaited (cancelling the awaiting task aborts the transfer) ---
     auto write(std::span<const uint8_t> tx, Priority p = Priority::normal) noexcept {
-        return detail::make_transfer(this, [tx](SpiBus* b) { return b->start_write(tx); }, p);
+        return detail::make_transfer(
+            this, [tx](SpiBus* b) { return b->start_write(tx); }, p);
     }
     auto read(std::span<uint8_t> rx, Priority p = Priority::normal) noexcept {
-        return detail::make_transfer(this, [rx](SpiBus* b) { return b->start_read(rx); }, p);
+        return detail::make_transfer(
+            this, [rx](SpiBus* b) { return b->start_read(rx); }, p);
     }
     auto transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx,
                   Priority p = Priority::normal) noexcept {
@@ -161,7 +163,8 @@ class SpiDevice {
 
     class TransactionAwaiter {
       public:
-        explicit TransactionAwaiter(SpiDevice* d) noexcept : d_(d), inner_(d->bus_->lock().acquire()) {}
+        explicit TransactionAwaiter(SpiDevice* d) noexcept
+            : d_(d), inner_(d->bus_->lock().acquire()) {}
         bool await_ready() noexcept { return inner_.await_ready(); }
         void await_suspend(std::coroutine_handle<> h) noexcept { inner_.await_suspend(h); }
         Transaction await_resume() noexcept { return Transaction(d_, inner_.await_resume()); }

@@ -55,7 +55,10 @@ class ByteRing {
 class Uart final : public Transport, private UartSink {
   public:
     Uart(UartDriver& d, std::span<uint8_t> rx_ring, std::span<uint8_t> tx_ring) noexcept
-        : d_(&d), rx_(rx_ring), tx_(tx_ring), rx_note_(&Uart::rx_ready, this),
+        : d_(&d),
+          rx_(rx_ring),
+          tx_(tx_ring),
+          rx_note_(&Uart::rx_ready, this),
           tx_note_(&Uart::tx_ready, this) {
         d_->uart_attach(this);
     }
@@ -127,7 +130,8 @@ class Uart final : public Transport, private UartSink {
         }
         if (got) {
             std::size_t s = rx_.size();
-            if (s > rx_hwm_.load(std::memory_order_relaxed)) rx_hwm_.store(s, std::memory_order_relaxed);
+            if (s > rx_hwm_.load(std::memory_order_relaxed))
+                rx_hwm_.store(s, std::memory_order_relaxed);
             rx_note_.notify();
         }
         bool sent = false;

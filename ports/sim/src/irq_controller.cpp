@@ -83,8 +83,8 @@ uint64_t IrqController::total() const noexcept {
     return t;
 }
 
-// One signal stands for every pend until the handler starts: it clears signal_sent_ first, so a pend
-// after that sends a new one. pthread_kill is async-signal-safe.
+// One signal stands for every pend until the handler starts: it clears signal_sent_ first, so a
+// pend after that sends a new one. pthread_kill is async-signal-safe.
 void IrqController::raise() noexcept {
     if (signal_sent_.exchange(true, std::memory_order_seq_cst)) return;
     signals_.fetch_add(1, std::memory_order_relaxed);
@@ -100,7 +100,8 @@ void IrqController::on_signal(int, void* ctx) {
 void IrqController::dispatch() noexcept {
     signal_sent_.store(false, std::memory_order_seq_cst);
     for (;;) {
-        uint32_t m = pending_.load(std::memory_order_seq_cst) & enabled_.load(std::memory_order_seq_cst);
+        uint32_t m =
+            pending_.load(std::memory_order_seq_cst) & enabled_.load(std::memory_order_seq_cst);
         int best = -1, best_prio = active_prio_;
         for (uint32_t mm = m; mm; mm &= mm - 1) {
             int line = __builtin_ctz(mm);

@@ -47,7 +47,9 @@ class IrqController {
     int nesting() const noexcept { return depth_; }
 
     // Statistics.
-    uint64_t count(int line) const noexcept { return lines_[line].count.load(std::memory_order_relaxed); }
+    uint64_t count(int line) const noexcept {
+        return lines_[line].count.load(std::memory_order_relaxed);
+    }
     uint64_t total() const noexcept;
     uint32_t max_nesting() const noexcept { return max_depth_.load(std::memory_order_relaxed); }
     uint64_t signals_sent() const noexcept { return signals_.load(std::memory_order_relaxed); }
