@@ -82,7 +82,7 @@ void Loop::adopt(TaskBase** head) noexcept {
 
 void Loop::abort_running(Error why) noexcept {
     IRQIO_ASSERT(running_ != nullptr, "abort_running outside a task");
-    running_->error = why;
+    running_->set_error(why);
     running_->flags |= detail::kCancelReq;
 }
 
@@ -108,8 +108,8 @@ void Loop::step(TaskBase* t) noexcept {
 void Loop::complete(TaskBase* t) noexcept {
     const bool finished = t->has(detail::kDone);
     t->flags |= detail::kDone;
-    if (!finished && t->error == Error::none) t->error = Error::cancelled;
-    ++t->refs;  // keep the header while cleanup runs and awaiters are told
+    if (!finished && t->error() == Error::none) t->set_error(Error::cancelled);
+    add_task_ref(t);  // keep the header while cleanup runs and awaiters are told
     unlink_task(t);
     --live_tasks_;
     if (!finished) detail::step_hook(detail::StepPoint::cancel);
@@ -319,6 +319,7 @@ void release_task_block(TaskBase* t) noexcept {
     free_frame_block(t, id);
 }
 void add_task_ref(TaskBase* t) noexcept {
+    IRQIO_ASSERT(t->refs < TaskBase::kMaxRefs, "too many TaskHandles to one task");
     ++t->refs;
 }
 void drop_task_ref(TaskBase* t) noexcept {

@@ -1,6 +1,7 @@
 // Build-time configuration of the portable core.
 // Every knob has a default; a port or a user overrides it with -D on the command line.
 #pragma once
+#include <cstdint>
 
 // Depth of the soft-interrupt ring served by schedule() (per loop).
 #ifndef IRQIO_SCHEDULE_DEPTH
@@ -33,8 +34,9 @@
 #endif
 
 // How many FrameAllocators (pools) a program may create; each costs a pointer of RAM.
+// 32-bit targets keep the id in 3 bits of the task header: at most 7 there.
 #ifndef IRQIO_MAX_FRAME_ALLOCATORS
-#if IRQIO_SINGLE_THREAD
+#if IRQIO_SINGLE_THREAD || UINTPTR_MAX <= 0xFFFFFFFFu
 #define IRQIO_MAX_FRAME_ALLOCATORS 4
 #else
 #define IRQIO_MAX_FRAME_ALLOCATORS 32

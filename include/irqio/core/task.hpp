@@ -33,8 +33,12 @@ struct TaskHeader<void> : TaskBase {};
 
 template <class T>
 constexpr std::size_t header_bytes() {
-    static_assert(alignof(TaskHeader<T>) <= 16, "task results aligned beyond 16 are not supported");
-    return (sizeof(TaskHeader<T>) + 15) & ~std::size_t(15);
+    static_assert(alignof(TaskHeader<T>) <= kFrameAlign,
+                  "task results aligned beyond the default new-alignment are not supported");
+    constexpr std::size_t bytes = (sizeof(TaskHeader<T>) + kFrameAlign - 1) & ~(kFrameAlign - 1);
+    static_assert(bytes / kFrameAlign <= TaskBase::kMaxFrameUnits,
+                  "task result too large for the header: return it through a pointer or handle");
+    return bytes;
 }
 
 // Called by the loop when a frame reached its final suspend (root) or to stop it (cancel).
@@ -56,7 +60,7 @@ struct PromiseBase {
         if (!b) return nullptr;
         Header* h = new (b) Header();
         h->alloc_id = id;
-        h->frame_offset = static_cast<uint16_t>(kHeader);
+        h->frame_units = kHeader / kFrameAlign;
         if constexpr (!std::is_void_v<T> && !std::is_trivially_destructible_v<T>) {
             h->flags |= kDispose;
             h->dispose = &dispose;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "irqio/config.hpp"
 #include "irqio/result.hpp"
 
 namespace irqio {
@@ -29,26 +30,55 @@ enum TaskFlag : uint16_t {
     kHasValue = 1 << 9,   // the header holds a returned value
 };
 
+// Frames start at the platform's default new-alignment; so does every header in front of one.
+inline constexpr std::size_t kFrameAlign = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+
 // Invariants: `resume` is the innermost suspended frame for a root task and the continuation for an
 // inline sub-task; sibling links thread the task into its owner's list (loop or TaskGroup).
-struct alignas(16) TaskBase {
+// On 32-bit targets the bookkeeping packs into one word, so the header is 24 B (five links + 4).
+struct alignas(kFrameAlign) TaskBase {
     TaskBase* next = nullptr;  // RunQueue link
     std::coroutine_handle<> resume{};
     WaitNode* awaiters = nullptr;    // tasks awaiting this one's completion
     TaskBase** sib_pprev = nullptr;  // the link that points at this task in its owner's list
     TaskBase* sib_next = nullptr;
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    static constexpr uint32_t kMaxRefs = 0xFFFF;
+    static constexpr uint32_t kMaxFrameUnits = 0xFF;
     uint16_t flags = 0;
     uint16_t refs = 0;  // TaskHandles alive
-    Error error = Error::none;
+    uint8_t error_code = 0;
     uint8_t alloc_id = 0;
-    uint16_t frame_offset = 0;  // bytes from this header to the coroutine frame
+    uint8_t frame_units = 0;  // kFrameAlign units from this header to the coroutine frame
+#else
+    static constexpr uint32_t kMaxRefs = (1u << 9) - 1;
+    static constexpr uint32_t kMaxFrameUnits = (1u << 6) - 1;
+    uint32_t flags : 10 = 0;
+    uint32_t error_code : 4 = 0;
+    uint32_t alloc_id : 3 = 0;
+    uint32_t frame_units : 6 = 0;
+    uint32_t refs : 9 = 0;
+#endif
 
-    void* frame() noexcept { return reinterpret_cast<char*>(this) + frame_offset; }
+    Error error() const noexcept {
+        return static_cast<Error>(error_code);
+    }
+    void set_error(Error e) noexcept {
+        error_code = static_cast<uint8_t>(e) & 0xF;
+    }
+    void* frame() noexcept {
+        return reinterpret_cast<char*>(this) + frame_units * kFrameAlign;
+    }
     std::coroutine_handle<> frame_handle() noexcept {
         return std::coroutine_handle<>::from_address(frame());
     }
-    bool has(uint16_t f) const noexcept { return (flags & f) != 0; }
+    bool has(uint16_t f) const noexcept {
+        return (flags & f) != 0;
+    }
 };
+static_assert(static_cast<uint8_t>(Error::too_long) < 16, "Error must fit TaskBase's 4 bits");
+static_assert(UINTPTR_MAX > 0xFFFFFFFFu || IRQIO_MAX_FRAME_ALLOCATORS <= 7,
+              "32-bit targets keep the frame allocator id in 3 bits: at most 7 allocators");
 
 // Header with a result whose type needs a destructor: the last owner calls dispose().
 struct DisposableTaskBase : TaskBase {

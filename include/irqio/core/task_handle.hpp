@@ -34,7 +34,7 @@ class TaskHandle {
     // A handle to a task that could not start (no_memory) is done from the start.
     bool done() const noexcept { return !t_ || t_->has(detail::kDone); }
     bool cancelled() const noexcept {
-        return t_ && t_->has(detail::kDone) && t_->error == Error::cancelled;
+        return t_ && t_->has(detail::kDone) && t_->error() == Error::cancelled;
     }
     // Stops the task at the suspension point where it waits (or its next one, if it is running).
     void cancel() const noexcept {
@@ -48,7 +48,7 @@ class TaskHandle {
     Result<T> result() const {
         if (!t_) return failed_ == Error::none ? Error::invalid_argument : failed_;
         IRQIO_ASSERT(t_->has(detail::kDone), "TaskHandle::result() before the task is done");
-        if (t_->error != Error::none) return t_->error;
+        if (t_->error() != Error::none) return t_->error();
         if constexpr (std::is_void_v<T>) {
             return {};
         } else {
