@@ -3,22 +3,22 @@
 namespace irqio {
 
 Event::~Event() {
-    if (Loop* l = loop_.load(std::memory_order_acquire)) l->settle(&node_);
+    if (Loop* l = loop_.load_acquire()) l->settle(&node_);
     IRQIO_ASSERT(waiters_.empty(), "Event destroyed while tasks wait on it");
     IRQIO_ASSERT(node_.queued.load() == 0, "Event destroyed while a set() is in flight");
 }
 
 void Event::set() noexcept {
-    Loop* l = loop_.load(std::memory_order_acquire);
+    Loop* l = loop_.load_acquire();
     if (l && l->in_task_context()) {
-        level_.store(1, std::memory_order_release);
+        detail::store_release(level_, 1);
         detail::wake_all(waiters_);
         return;
     }
-    level_.store(1, std::memory_order_seq_cst);
-    l = loop_.load(std::memory_order_seq_cst);
+    detail::store_sc(level_, 1);
+    l = loop_.load();
     if (!l) return;  // no task ever waited: the level is all there is to keep
-    pending_.store(1, std::memory_order_seq_cst);
+    detail::store_sc(pending_, 1);
     l->post(&node_);
 }
 
@@ -30,7 +30,7 @@ void Event::drain(detail::InboxNode* n) noexcept {
 bool Event::bind(Loop* l) noexcept {
     IRQIO_ASSERT(waiters_.empty(), "an Event's waiters must belong to one loop");
     loop_.bind(l);
-    return level_.load(std::memory_order_seq_cst) == 0;
+    return detail::load_sc(level_) == 0;
 }
 
 }  // namespace irqio

@@ -9,7 +9,8 @@ namespace irqio {
 namespace detail {
 constinit IRQIO_THREAD_LOCAL uint32_t isr_depth = 0;
 constinit IRQIO_THREAD_LOCAL Loop* tls_loop = nullptr;
-extern std::atomic<Loop*> g_default_loop;
+std::atomic<Loop*> g_default_loop{nullptr};                     // the loop schedule() targets
+[[gnu::weak]] void drain_schedule_ring(InboxNode* n) noexcept;  // src/loop_schedule.cpp
 }  // namespace detail
 namespace {
 
@@ -30,14 +31,17 @@ void unlink_task(TaskBase* t) noexcept {
 }
 }  // namespace
 
-Loop::Loop(Port& port) noexcept : port_(port) {
-    callback_node_.drain = &Loop::drain_callbacks;
+Loop::Loop(Port& port) noexcept : port_(port), irq_wakes_idle_(port.wakes_on_interrupt()) {
+    IRQIO_ASSERT(!IRQIO_SINGLE_THREAD || irq_wakes_idle_,
+                 "a bare-metal port must end wait_until on any interrupt");
+    // A weak reference: a program that never calls schedule() links no callback ring code.
+    callback_node_.drain = &detail::drain_schedule_ring;
 }
 
 Loop::~Loop() {
     while (detail::LoopBinding* b = bindings_) {  // handlers that signal later find no loop
         bindings_ = b->next_;
-        b->loop_.store(nullptr, std::memory_order_seq_cst);
+        detail::store_sc(b->loop_, nullptr);
         b->next_ = nullptr;
         b->pprev_ = nullptr;
     }
@@ -134,7 +138,7 @@ void Loop::drain_inbox() noexcept {
     detail::step_hook(detail::StepPoint::inbox_take);
     while (n) {
         detail::InboxNode* next = n->next;
-        n->queued.store(0, std::memory_order_seq_cst);  // a set from now on queues it again
+        detail::store_sc(n->queued, 0);  // a set from now on queues it again
         n->drain(n);
         ++stats_.inbox_nodes;
         n = next;
@@ -145,41 +149,11 @@ void Loop::drain_inbox() noexcept {
 void Loop::post(detail::InboxNode* n) noexcept {
     if (detail::atomic_exchange<uint8_t>(n->queued, 1) != 0) return;  // already on its way
     inbox_.push(n);
-    if (sleeping_.load(std::memory_order_seq_cst) && detail::atomic_exchange(sleeping_, false)) {
+    if (irq_wakes_idle())
+        return;  // the loop looks for work with interrupts masked before it sleeps
+    if (detail::load_sc(sleeping_) && detail::atomic_exchange(sleeping_, false)) {
         port_.notify();
     }
-}
-
-bool Loop::schedule(void (*fn)(void*), void* arg) noexcept {
-    if (!callbacks_.push(Callback{fn, arg})) return false;
-    post(&callback_node_);
-    return true;
-}
-
-void Loop::drain_callbacks(detail::InboxNode* n) noexcept {
-    Loop* self =
-        reinterpret_cast<Loop*>(reinterpret_cast<char*>(n) - offsetof(Loop, callback_node_));
-    self->run_callbacks();
-}
-
-void Loop::release_callbacks() noexcept {
-    IRQIO_ASSERT(callback_holds_ > 0, "ScheduleLock released twice");
-    if (--callback_holds_ == 0 && callbacks_.size() != 0) post(&callback_node_);
-}
-
-void Loop::run_callbacks() noexcept {
-    if (callback_holds_ != 0 || in_callbacks_) return;  // held: released later re-posts
-    in_callbacks_ = true;
-    detail::step_hook(detail::StepPoint::callbacks);
-    // Only those queued now: a callback that schedules another does not starve the tasks.
-    uint32_t n = callbacks_.size();
-    Callback c;
-    while (n-- > 0 && callback_holds_ == 0 && callbacks_.pop(c)) {
-        ++stats_.callbacks;
-        c.fn(c.arg);
-    }
-    in_callbacks_ = false;
-    if (callbacks_.size() != 0 && callback_holds_ == 0) post(&callback_node_);
 }
 
 void Loop::fire_timers() noexcept {
@@ -199,7 +173,18 @@ void Loop::fire_timers() noexcept {
 
 void Loop::idle() noexcept {
     const uint64_t deadline = timers_.empty() ? kNever : timers_.top()->deadline;
-    sleeping_.store(true, std::memory_order_seq_cst);
+    if (irq_wakes_idle()) {
+        // Any interrupt ends the port's wait even while masked, so a handler that posts after
+        // this check still wakes it, and handlers need no notify().
+        port::IrqState s = port::irq_save();
+        if (inbox_.empty() && ready_.empty()) {
+            ++stats_.sleeps;
+            port_.wait_until(deadline);
+        }
+        port::irq_restore(s);
+        return;
+    }
+    detail::store_sc(sleeping_, true);
     detail::step_hook(detail::StepPoint::before_sleep);
     if (inbox_.empty() && ready_.empty()) {
         ++stats_.sleeps;
@@ -266,7 +251,7 @@ void LoopBinding::bind(Loop* l) noexcept {
     if (next_) next_->pprev_ = &next_;
     l->bindings_ = this;
     pprev_ = &l->bindings_;
-    loop_.store(l, std::memory_order_seq_cst);
+    detail::store_sc(loop_, l);
 }
 
 void LoopBinding::unbind() noexcept {
@@ -276,7 +261,7 @@ void LoopBinding::unbind() noexcept {
         next_ = nullptr;
         pprev_ = nullptr;
     }
-    loop_.store(nullptr, std::memory_order_seq_cst);
+    detail::store_sc(loop_, nullptr);
 }
 
 TaskBase* running_task() noexcept {

@@ -4,11 +4,11 @@
 
 namespace irqio {
 namespace detail {
-std::atomic<Loop*> g_default_loop{nullptr};
+extern std::atomic<Loop*> g_default_loop;  // src/loop.cpp
 }
 
 Loop* default_loop() noexcept {
-    return detail::g_default_loop.load(std::memory_order_acquire);
+    return detail::load_acquire(detail::g_default_loop);
 }
 
 bool schedule(void (*fn)(void*), void* arg) noexcept {

@@ -3,7 +3,7 @@
 namespace irqio {
 
 Semaphore::~Semaphore() {
-    if (Loop* l = loop_.load(std::memory_order_acquire)) l->settle(&node_);
+    if (Loop* l = loop_.load_acquire()) l->settle(&node_);
     IRQIO_ASSERT(waiters_.empty(), "Semaphore destroyed while tasks wait on it");
     IRQIO_ASSERT(node_.queued.load() == 0, "Semaphore destroyed while a release() is in flight");
 }
@@ -17,14 +17,14 @@ bool Semaphore::take() noexcept {
 }
 
 bool Semaphore::try_acquire() noexcept {
-    Loop* l = loop_.load(std::memory_order_acquire);
+    Loop* l = loop_.load_acquire();
     if (l && l->in_task_context() && !waiters_.empty()) return false;  // queued tasks go first
     return take();
 }
 
 void Semaphore::release() noexcept {
     detail::atomic_fetch_add(count_, int32_t{1});
-    Loop* l = loop_.load(std::memory_order_seq_cst);
+    Loop* l = loop_.load();
     if (!l) return;
     if (l->in_task_context())
         grant();

@@ -3,14 +3,14 @@
 namespace irqio {
 
 ThreadSafeFlag::~ThreadSafeFlag() {
-    if (Loop* l = loop_.load(std::memory_order_acquire)) l->settle(&node_);
+    if (Loop* l = loop_.load_acquire()) l->settle(&node_);
     IRQIO_ASSERT(waiter_ == nullptr, "ThreadSafeFlag destroyed while a task waits on it");
     IRQIO_ASSERT(node_.queued.load() == 0, "ThreadSafeFlag destroyed while a set() is in flight");
 }
 
 void ThreadSafeFlag::set() noexcept {
-    state_.store(1, std::memory_order_seq_cst);
-    Loop* l = loop_.load(std::memory_order_seq_cst);
+    detail::store_sc(state_, 1);
+    Loop* l = loop_.load();
     if (!l) return;  // nobody waits yet: the flag keeps the set for the first wait()
     if (l->in_task_context())
         wake_waiter();

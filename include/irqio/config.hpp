@@ -27,6 +27,20 @@
 #endif
 #endif
 
+// One core: handlers interrupt the loop on the same CPU, which sees its own memory accesses in
+// program order, so cross-context ordering needs only compiler fences, never a `dmb`.
+// A part with several cores sharing the loop's memory must set it to 0.
+#ifndef IRQIO_UNIPROCESSOR
+#define IRQIO_UNIPROCESSOR IRQIO_SINGLE_THREAD
+#endif
+
+// For the few-instruction helpers on interrupt paths, which -Os would otherwise call out of line.
+#if defined(__GNUC__)
+#define IRQIO_INLINE inline __attribute__((always_inline))
+#else
+#define IRQIO_INLINE inline
+#endif
+
 #if IRQIO_SINGLE_THREAD
 #define IRQIO_THREAD_LOCAL
 #else

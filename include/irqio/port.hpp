@@ -22,6 +22,10 @@ class Port {
     virtual void notify() noexcept = 0;
     // Task context, between passes of a busy loop: collect I/O readiness without sleeping.
     virtual void poll() noexcept {}
+    // True on a single core where any interrupt ends wait_until even when entered with interrupts
+    // masked (port::irq_save): the loop then makes its last check for work under the mask, and
+    // interrupt handlers never need notify(). Asked once, when a Loop is built on this port.
+    virtual bool wakes_on_interrupt() const noexcept { return false; }
 
   protected:
     ~Port() = default;

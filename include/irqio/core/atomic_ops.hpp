@@ -1,17 +1,63 @@
-// Atomic read-modify-write that also works on cores without compare-and-swap (ARMv6-M).
-// There, a masked section of a few instructions replaces the atomic; everywhere else it is
-// std::atomic.
+// Atomics between task and handler context. On cores without compare-and-swap (ARMv6-M) a masked
+// section of a few instructions replaces read-modify-write; on one core (IRQIO_UNIPROCESSOR) the
+// ordering comes from compiler fences, since a handler sees the interrupted code in program order.
 #pragma once
 #include <atomic>
+#include <type_traits>
 
 #include "irqio/config.hpp"
 #include "irqio/port.hpp"
 
 namespace irqio::detail {
 
+#if IRQIO_UNIPROCESSOR
+// The compiler may not move memory accesses across it; the CPU needs nothing more.
+IRQIO_INLINE void context_fence() noexcept {
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+}
+template <class T>
+IRQIO_INLINE T load_sc(const std::atomic<T>& a) noexcept {
+    context_fence();
+    T v = a.load(std::memory_order_relaxed);
+    context_fence();
+    return v;
+}
+template <class T>
+IRQIO_INLINE void store_sc(std::atomic<T>& a, std::type_identity_t<T> v) noexcept {
+    context_fence();
+    a.store(v, std::memory_order_relaxed);
+    context_fence();
+}
+template <class T>
+IRQIO_INLINE T load_acquire(const std::atomic<T>& a) noexcept {
+    return load_sc(a);
+}
+template <class T>
+IRQIO_INLINE void store_release(std::atomic<T>& a, std::type_identity_t<T> v) noexcept {
+    store_sc(a, v);
+}
+#else
+template <class T>
+IRQIO_INLINE T load_sc(const std::atomic<T>& a) noexcept {
+    return a.load(std::memory_order_seq_cst);
+}
+template <class T>
+IRQIO_INLINE void store_sc(std::atomic<T>& a, std::type_identity_t<T> v) noexcept {
+    a.store(v, std::memory_order_seq_cst);
+}
+template <class T>
+IRQIO_INLINE T load_acquire(const std::atomic<T>& a) noexcept {
+    return a.load(std::memory_order_acquire);
+}
+template <class T>
+IRQIO_INLINE void store_release(std::atomic<T>& a, std::type_identity_t<T> v) noexcept {
+    a.store(v, std::memory_order_release);
+}
+#endif
+
 #if IRQIO_NO_CAS
 template <class T>
-T atomic_exchange(std::atomic<T>& a, T v) noexcept {
+IRQIO_INLINE T atomic_exchange(std::atomic<T>& a, T v) noexcept {
     port::IrqState s = port::irq_save();
     T old = a.load(std::memory_order_relaxed);
     a.store(v, std::memory_order_relaxed);
@@ -19,7 +65,7 @@ T atomic_exchange(std::atomic<T>& a, T v) noexcept {
     return old;
 }
 template <class T>
-bool atomic_cas(std::atomic<T>& a, T& expected, T desired) noexcept {
+IRQIO_INLINE bool atomic_cas(std::atomic<T>& a, T& expected, T desired) noexcept {
     port::IrqState s = port::irq_save();
     T cur = a.load(std::memory_order_relaxed);
     bool ok = cur == expected;
@@ -31,25 +77,48 @@ bool atomic_cas(std::atomic<T>& a, T& expected, T desired) noexcept {
     return ok;
 }
 template <class T>
-T atomic_fetch_add(std::atomic<T>& a, T v) noexcept {
+IRQIO_INLINE T atomic_fetch_add(std::atomic<T>& a, T v) noexcept {
     port::IrqState s = port::irq_save();
     T old = a.load(std::memory_order_relaxed);
     a.store(old + v, std::memory_order_relaxed);
     port::irq_restore(s);
     return old;
 }
+#elif IRQIO_UNIPROCESSOR
+template <class T>
+IRQIO_INLINE T atomic_exchange(std::atomic<T>& a, T v) noexcept {
+    context_fence();
+    T old = a.exchange(v, std::memory_order_relaxed);
+    context_fence();
+    return old;
+}
+template <class T>
+IRQIO_INLINE bool atomic_cas(std::atomic<T>& a, T& expected, T desired) noexcept {
+    context_fence();
+    bool ok = a.compare_exchange_weak(expected, desired, std::memory_order_relaxed,
+                                      std::memory_order_relaxed);
+    context_fence();
+    return ok;
+}
+template <class T>
+IRQIO_INLINE T atomic_fetch_add(std::atomic<T>& a, T v) noexcept {
+    context_fence();
+    T old = a.fetch_add(v, std::memory_order_relaxed);
+    context_fence();
+    return old;
+}
 #else
 template <class T>
-T atomic_exchange(std::atomic<T>& a, T v) noexcept {
+IRQIO_INLINE T atomic_exchange(std::atomic<T>& a, T v) noexcept {
     return a.exchange(v, std::memory_order_seq_cst);
 }
 template <class T>
-bool atomic_cas(std::atomic<T>& a, T& expected, T desired) noexcept {
+IRQIO_INLINE bool atomic_cas(std::atomic<T>& a, T& expected, T desired) noexcept {
     return a.compare_exchange_weak(expected, desired, std::memory_order_seq_cst,
                                    std::memory_order_seq_cst);
 }
 template <class T>
-T atomic_fetch_add(std::atomic<T>& a, T v) noexcept {
+IRQIO_INLINE T atomic_fetch_add(std::atomic<T>& a, T v) noexcept {
     return a.fetch_add(v, std::memory_order_seq_cst);
 }
 #endif

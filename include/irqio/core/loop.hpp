@@ -20,17 +20,20 @@ namespace irqio {
 class Loop;
 namespace detail {
 extern constinit IRQIO_THREAD_LOCAL Loop* tls_loop;  // the loop running on this thread
-}
+void drain_schedule_ring(InboxNode* n) noexcept;
+}  // namespace detail
 
-// What the loop has done; cheap counters, read in task context.
+// What the loop has done; cheap counters, read in task context. Pointer-sized, so one
+// instruction to bump on any core; they wrap after 2^32 on 32-bit targets.
 struct LoopStats {
-    uint64_t steps = 0;        // task resumptions
-    uint64_t passes = 0;       // scheduler passes
-    uint64_t sleeps = 0;       // calls to Port::wait_until
-    uint64_t notifies = 0;     // Port::notify calls made by wakers
-    uint64_t inbox_nodes = 0;  // external wakes drained
-    uint64_t callbacks = 0;    // schedule() callbacks run
-    uint64_t timers_fired = 0;
+    using Count = std::uintptr_t;
+    Count steps = 0;        // task resumptions
+    Count passes = 0;       // scheduler passes
+    Count sleeps = 0;       // calls to Port::wait_until
+    Count notifies = 0;     // Port::notify calls made by wakers
+    Count inbox_nodes = 0;  // external wakes drained
+    Count callbacks = 0;    // schedule() callbacks run
+    Count timers_fired = 0;
     uint32_t schedule_dropped = 0;  // schedule() refused because the ring was full
 };
 
@@ -77,7 +80,7 @@ class Loop {
     void hold_callbacks() noexcept { ++callback_holds_; }
     void release_callbacks() noexcept;
     // True while the calling code runs in this loop's task context (not in a handler).
-    bool in_task_context() const noexcept {
+    IRQIO_INLINE bool in_task_context() const noexcept {
         return detail::tls_loop == this && !detail::in_handler();
     }
 
@@ -85,7 +88,7 @@ class Loop {
     // sits in the inbox lets the loop act on it now, so the inbox never holds a dangling node.
     // (A handler that keeps signalling an object while it is destroyed is the caller's bug.)
     void settle(detail::InboxNode* n) noexcept {
-        if (n->queued.load(std::memory_order_acquire) != 0 && in_task_context()) drain_inbox();
+        if (detail::load_acquire(n->queued) != 0 && in_task_context()) drain_inbox();
     }
 
     // One scheduler pass; returns after running the tasks ready at its start (or after sleeping).
@@ -117,11 +120,15 @@ class Loop {
     std::size_t live_tasks_ = 0;
     uint32_t callback_holds_ = 0;
     bool in_callbacks_ = false;
+    const bool irq_wakes_idle_;  // the port's wait ends on any interrupt, even while masked
+    // Bare metal has no other wakers than interrupts: its ports must wake on them (asserted).
+    bool irq_wakes_idle() const noexcept { return IRQIO_SINGLE_THREAD || irq_wakes_idle_; }
     std::atomic<bool> sleeping_{false};
     detail::InboxNode callback_node_;
     detail::MpmcRing<Callback, IRQIO_SCHEDULE_DEPTH> callbacks_;
     LoopStats stats_;
     friend struct LoopAccess;
+    friend void detail::drain_schedule_ring(detail::InboxNode* n) noexcept;
     friend class detail::LoopBinding;
 };
 

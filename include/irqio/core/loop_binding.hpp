@@ -4,6 +4,8 @@
 #pragma once
 #include <atomic>
 
+#include "irqio/core/atomic_ops.hpp"
+
 namespace irqio {
 class Loop;
 namespace detail {
@@ -16,9 +18,9 @@ class LoopBinding {
     ~LoopBinding() { unbind(); }
 
     // Any context.
-    Loop* load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
-        return loop_.load(order);
-    }
+    Loop* load() const noexcept { return load_sc(loop_); }
+    Loop* load_acquire() const noexcept { return detail::load_acquire(loop_); }
+    Loop* load(std::memory_order order) const noexcept { return loop_.load(order); }
     // Task context of `l`: binds (seq_cst, paired with the handler's load after its own store).
     void bind(Loop* l) noexcept;
     // Task context: forgets the loop.

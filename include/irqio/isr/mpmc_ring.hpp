@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <new>
+#include <type_traits>
 #include <utility>
 
 #include "irqio/core/atomic_ops.hpp"
@@ -20,8 +21,10 @@ class MpmcRing {
         for (uint32_t i = 0; i < N; ++i) cells_[i].seq.store(i, std::memory_order_relaxed);
     }
     ~MpmcRing() {
-        T v;
-        while (pop(v)) {
+        if constexpr (!std::is_trivially_destructible_v<T>) {
+            T v;
+            while (pop(v)) {
+            }
         }
     }
 
@@ -32,7 +35,7 @@ class MpmcRing {
         Cell* c;
         for (;;) {
             c = &cells_[pos & (N - 1)];
-            int32_t dif = static_cast<int32_t>(c->seq.load(std::memory_order_acquire) - pos);
+            int32_t dif = static_cast<int32_t>(detail::load_acquire(c->seq) - pos);
             if (dif == 0) {
                 if (atomic_cas(enq_, pos, pos + 1)) break;
             } else if (dif < 0) {
@@ -42,7 +45,7 @@ class MpmcRing {
             }
         }
         new (c->data) T(std::forward<U>(v));
-        c->seq.store(pos + 1, std::memory_order_release);
+        detail::store_release(c->seq, pos + 1);
         return true;
     }
     bool pop(T& out) noexcept {
@@ -50,7 +53,7 @@ class MpmcRing {
         Cell* c;
         for (;;) {
             c = &cells_[pos & (N - 1)];
-            int32_t dif = static_cast<int32_t>(c->seq.load(std::memory_order_acquire) - (pos + 1));
+            int32_t dif = static_cast<int32_t>(detail::load_acquire(c->seq) - (pos + 1));
             if (dif == 0) {
                 if (atomic_cas(deq_, pos, pos + 1)) break;
             } else if (dif < 0) {
@@ -62,11 +65,11 @@ class MpmcRing {
         T* p = std::launder(reinterpret_cast<T*>(c->data));
         out = std::move(*p);
         p->~T();
-        c->seq.store(pos + N, std::memory_order_release);
+        detail::store_release(c->seq, pos + N);
         return true;
     }
     uint32_t size() const noexcept {
-        uint32_t d = enq_.load(std::memory_order_acquire) - deq_.load(std::memory_order_acquire);
+        uint32_t d = detail::load_acquire(enq_) - detail::load_acquire(deq_);
         return d > N ? N : d;
     }
     static constexpr uint32_t capacity() noexcept { return N; }

@@ -20,7 +20,7 @@ class ThreadSafeFlag {
     void set() noexcept;
     // Task context.
     void clear() noexcept { state_.store(0, std::memory_order_relaxed); }
-    bool is_set() const noexcept { return state_.load(std::memory_order_acquire) != 0; }
+    bool is_set() const noexcept { return detail::load_acquire(state_) != 0; }
 
     class Awaiter {
       public:

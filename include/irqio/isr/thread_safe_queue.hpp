@@ -19,7 +19,7 @@ class ThreadSafeQueue {
   public:
     ThreadSafeQueue() noexcept { node_.drain = &ThreadSafeQueue::drain; }
     ~ThreadSafeQueue() {
-        if (Loop* l = loop_.load(std::memory_order_acquire)) l->settle(&node_);
+        if (Loop* l = loop_.load_acquire()) l->settle(&node_);
         IRQIO_ASSERT(node_.queued.load() == 0,
                      "ThreadSafeQueue destroyed while a signal is in flight");
         IRQIO_ASSERT(getters_.empty() && putters_.empty(),
@@ -33,7 +33,7 @@ class ThreadSafeQueue {
             detail::atomic_fetch_add(dropped_, uint32_t{1});
             return false;
         }
-        if (want_.load(std::memory_order_seq_cst) & kWantData) signal();
+        if (detail::load_sc(want_) & kWantData) signal();
         return true;
     }
     // Any context: Error::empty when nothing is there.
@@ -50,7 +50,7 @@ class ThreadSafeQueue {
             v->~T();
             return Error::empty;
         }
-        if (want_.load(std::memory_order_seq_cst) & kWantSpace) signal();
+        if (detail::load_sc(want_) & kWantSpace) signal();
         Result<T> r(std::move(*v));
         v->~T();
         return r;
@@ -147,7 +147,7 @@ class ThreadSafeQueue {
         }
     }
     void signal() noexcept {
-        Loop* l = loop_.load(std::memory_order_seq_cst);
+        Loop* l = loop_.load();
         if (!l) return;
         if (l->in_task_context())
             serve();
@@ -182,7 +182,7 @@ class ThreadSafeQueue {
             }
             uint8_t want = static_cast<uint8_t>((getters_.empty() ? 0 : kWantData) |
                                                 (putters_.empty() ? 0 : kWantSpace));
-            want_.store(want, std::memory_order_seq_cst);
+            detail::store_sc(want_, want);
             // Re-check after publishing what we still want: a put/get may have slipped in.
             bool more = (!getters_.empty() && !handing_ && ring_.size() > 0) ||
                         (!putters_.empty() && ring_.size() < N);

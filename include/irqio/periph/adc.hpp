@@ -66,21 +66,20 @@ class Adc final : private BlockSink {
 
     // Full blocks not yet given to the task.
     uint64_t ready() const noexcept {
-        uint64_t f = filled_.load(std::memory_order_acquire);
+        uint64_t f = detail::load_acquire(filled_);
         uint64_t c = consumed_ + (holding_ ? 1 : 0);
         return f > c ? f - c : 0;
     }
     // Polled: the next block, or Error::empty.
     Result<AdcBlock> try_block() noexcept {
         release();
-        if (filled_.load(std::memory_order_acquire) <= consumed_) return Error::empty;
+        if (detail::load_acquire(filled_) <= consumed_) return Error::empty;
         return take();
     }
     struct HasBlock {
         Adc* a;
         bool operator()() const noexcept {
-            return a->filled_.load(std::memory_order_acquire) >
-                   a->consumed_ + (a->holding_ ? 1 : 0);
+            return detail::load_acquire(a->filled_) > a->consumed_ + (a->holding_ ? 1 : 0);
         }
     };
     class BlockAwaiter {
@@ -105,8 +104,7 @@ class Adc final : private BlockSink {
     // Blocking: spins until a block is full.
     Result<AdcBlock> next_block_blocking() noexcept {
         release();
-        while (running_ && filled_.load(std::memory_order_acquire) <= consumed_)
-            detail::spin_turn();
+        while (running_ && detail::load_acquire(filled_) <= consumed_) detail::spin_turn();
         if (!running_) return Error::closed;
         return take();
     }
@@ -114,7 +112,7 @@ class Adc final : private BlockSink {
     void release() noexcept {
         if (!holding_) return;
         holding_ = false;
-        if (filled_.load(std::memory_order_acquire) - consumed_ >= nblocks_) {
+        if (detail::load_acquire(filled_) - consumed_ >= nblocks_) {
             ++overruns_;  // the DMA came round to it while the task held it
             ++corrupted_;
         }
@@ -133,11 +131,11 @@ class Adc final : private BlockSink {
     void block_done(uint64_t ts) noexcept override {
         uint64_t f = filled_.load(std::memory_order_relaxed);
         ts_[f % kTs] = ts;
-        filled_.store(f + 1, std::memory_order_seq_cst);
+        detail::store_sc(filled_, f + 1);
         flag_.set();
     }
     AdcBlock take() noexcept {
-        uint64_t f = filled_.load(std::memory_order_acquire);
+        uint64_t f = detail::load_acquire(filled_);
         AdcBlock b;
         // Readable are the blocks the DMA finished and has not come round to again.
         if (f - consumed_ > nblocks_ - 1) {
@@ -221,7 +219,7 @@ class Dac final : private BlockSink {
         return block(written_);
     }
     // The block given by next_free()/try_free() is ready to play.
-    void submit() noexcept { submitted_.store(++written_, std::memory_order_seq_cst); }
+    void submit() noexcept { detail::store_sc(submitted_, ++written_); }
 
     uint64_t blocks_played() const noexcept { return played_.load(std::memory_order_relaxed); }
     uint64_t underruns() const noexcept { return underruns_.load(std::memory_order_relaxed); }
@@ -229,7 +227,7 @@ class Dac final : private BlockSink {
 
   private:
     bool is_free() noexcept {
-        uint64_t p = played_.load(std::memory_order_acquire);
+        uint64_t p = detail::load_acquire(played_);
         if (running_ && written_ <= p) written_ = p + 1;  // late: the slot now playing is skipped
         // Before start, all blocks are free; afterwards the one playing (seq p) is not.
         return written_ < p + nblocks_ && (!running_ || written_ > p);
@@ -240,10 +238,10 @@ class Dac final : private BlockSink {
     // Interrupt: the block playing is done; the DMA goes on with the next one.
     void block_done(uint64_t) noexcept override {
         uint64_t p = played_.load(std::memory_order_relaxed) + 1;
-        if (submitted_.load(std::memory_order_acquire) <= p)
+        if (detail::load_acquire(submitted_) <= p)
             underruns_.store(underruns_.load(std::memory_order_relaxed) + 1,
                              std::memory_order_relaxed);
-        played_.store(p, std::memory_order_seq_cst);
+        detail::store_sc(played_, p);
         flag_.set();
     }
 

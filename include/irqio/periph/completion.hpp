@@ -70,31 +70,31 @@ class Completion {
 
     // Task context: marks a transfer started. Error::busy if one is still running.
     Result<void> begin() noexcept {
-        if (state_.load(std::memory_order_acquire) == busy) return Error::busy;
+        if (detail::load_acquire(state_) == busy) return Error::busy;
         flag_.clear();  // nothing can finish now: no transfer is in flight
         error_ = Error::none;
         count_ = 0;
-        state_.store(busy, std::memory_order_seq_cst);
+        detail::store_sc(state_, busy);
         return {};
     }
     // Any context (the completion interrupt): records the outcome and wakes the waiter.
     // Ignored unless a transfer is running (a late interrupt after an abort does nothing).
     void finish(Error e, std::size_t count = 0) noexcept {
-        if (state_.load(std::memory_order_acquire) != busy) return;
+        if (detail::load_acquire(state_) != busy) return;
         error_ = e;
         count_ = count;
-        state_.store(done, std::memory_order_seq_cst);
+        detail::store_sc(state_, done);
         flag_.set();
     }
     // Task context: forget a transfer (after the driver stopped it).
     void cancel() noexcept {
-        if (state_.load(std::memory_order_acquire) == busy) {
+        if (detail::load_acquire(state_) == busy) {
             error_ = Error::cancelled;
-            state_.store(done, std::memory_order_seq_cst);
+            detail::store_sc(state_, done);
         }
     }
-    bool is_busy() const noexcept { return state_.load(std::memory_order_acquire) == busy; }
-    State state() const noexcept { return state_.load(std::memory_order_acquire); }
+    bool is_busy() const noexcept { return detail::load_acquire(state_) == busy; }
+    State state() const noexcept { return detail::load_acquire(state_); }
     // The outcome of the last finished transfer (Error::busy while one runs).
     Result<void> result() const noexcept {
         if (is_busy()) return Error::busy;
@@ -145,11 +145,11 @@ class IsrNotifier {
     }
     IsrNotifier(const IsrNotifier&) = delete;
     // Task context: the loop that runs the callback (the first call binds it).
-    void bind(Loop* l) noexcept { loop_.store(l, std::memory_order_seq_cst); }
+    void bind(Loop* l) noexcept { detail::store_sc(loop_, l); }
     bool bound() const noexcept { return loop_.load(std::memory_order_relaxed) != nullptr; }
     // Any context.
     void notify() noexcept {
-        Loop* l = loop_.load(std::memory_order_seq_cst);
+        Loop* l = detail::load_sc(loop_);
         if (!l) return;
         if (l->in_task_context())
             fn_(ctx_);

@@ -28,20 +28,20 @@ class ByteRing {
     explicit ByteRing(std::span<uint8_t> s) noexcept : buf_(s.data()), cap_(s.size()) {}
     bool push(uint8_t b) noexcept {
         std::size_t h = head_.load(std::memory_order_relaxed);
-        if (h - tail_.load(std::memory_order_acquire) >= cap_) return false;
+        if (h - detail::load_acquire(tail_) >= cap_) return false;
         buf_[h % cap_] = b;
-        head_.store(h + 1, std::memory_order_release);
+        detail::store_release(head_, h + 1);
         return true;
     }
     bool pop(uint8_t& b) noexcept {
         std::size_t t = tail_.load(std::memory_order_relaxed);
-        if (t == head_.load(std::memory_order_acquire)) return false;
+        if (t == detail::load_acquire(head_)) return false;
         b = buf_[t % cap_];
-        tail_.store(t + 1, std::memory_order_release);
+        detail::store_release(tail_, t + 1);
         return true;
     }
     std::size_t size() const noexcept {
-        return head_.load(std::memory_order_acquire) - tail_.load(std::memory_order_acquire);
+        return detail::load_acquire(head_) - detail::load_acquire(tail_);
     }
     std::size_t capacity() const noexcept { return cap_; }
 

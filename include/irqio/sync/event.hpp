@@ -29,7 +29,7 @@ class Event {
             detail::atomic_exchange<uint8_t>(pending_, 0))
             detail::wake_all(waiters_);
     }
-    bool is_set() const noexcept { return level_.load(std::memory_order_acquire) != 0; }
+    bool is_set() const noexcept { return detail::load_acquire(level_) != 0; }
 
     class Awaiter {
       public:

@@ -24,7 +24,7 @@ class Semaphore {
     void release() noexcept;
     // Any context: takes a permit if one is free and nobody is queued for it.
     bool try_acquire() noexcept;
-    int32_t value() const noexcept { return count_.load(std::memory_order_acquire); }
+    int32_t value() const noexcept { return detail::load_acquire(count_); }
 
     class Awaiter {
       public:

@@ -10,6 +10,10 @@
 #include "irqio/cortex_m/nvic.hpp"
 #include "irqio/cortex_m/semihosting.hpp"
 
+// Prints the broken contract; defined in src/diagnostics.cpp, absent unless that is linked.
+extern "C" [[gnu::weak]] void irqio_report_fatal(const char* what, const char* file,
+                                                 int line) noexcept;
+
 namespace irqio {
 namespace {
 
@@ -109,7 +113,7 @@ uint64_t CortexMPort::now_us() noexcept {
 // runs when PRIMASK is restored, before this returns.
 void CortexMPort::wait_until(uint64_t deadline_us) noexcept {
     uint32_t primask = cortex_m::irq_disable();
-    if (!notified_.load(std::memory_order_acquire)) {
+    if (!detail::load_acquire(notified_)) {
         uint64_t now = now_us_masked();
         if (deadline_us > now) {
             bool timed = deadline_us != kNever;
@@ -183,15 +187,8 @@ uint64_t clock_us() noexcept {
 
 void fatal(const char* what, const char* file, int line) noexcept {
     cortex_m::irq_disable();
-    namespace sh = cortex_m::semihosting;
-    sh::write("irqio fatal: ");
-    sh::write(what);
-    sh::write(" (");
-    sh::write(file);
-    sh::write(":");
-    sh::write_dec(static_cast<uint32_t>(line));
-    sh::write(")\n");
-    sh::exit(sh::kExitFatal);
+    if (irqio_report_fatal) irqio_report_fatal(what, file, line);  // src/diagnostics.cpp
+    cortex_m::semihosting::exit(cortex_m::semihosting::kExitFatal);
 }
 
 }  // namespace port

@@ -31,38 +31,25 @@ extern "C" [[noreturn]] void Reset_Handler() {
     sh::exit(irqio_application_main());
 }
 
-// Reports which exception arrived without a handler, then stops the program: a silent infinite
-// loop would only show up as a test timeout. (Not [[noreturn]]: its aliases below must carry the
-// same attributes as their target, and handlers in vector tables are plain void functions.)
+// What went wrong is reported only when the program links src/diagnostics.cpp (target
+// irqio_cortex_m_diagnostics, which every test links): the reports need semihosting text output,
+// a few hundred bytes a shipped firmware may not want. Without them the exit code still tells.
+extern "C" {
+[[gnu::weak]] void irqio_report_exception(uint32_t exception) noexcept;
+[[gnu::weak]] void irqio_report_fault(const uint32_t* frame) noexcept;
+}
+
+// Stops the program on an exception without a handler: a silent infinite loop would only show up
+// as a test timeout. (Not [[noreturn]]: its aliases below must carry the same attributes as their
+// target, and handlers in vector tables are plain void functions.)
 extern "C" void Default_Handler() noexcept {
-    uint32_t exception = irqio::cortex_m::active_exception();
-    sh::write("irqio: unexpected exception ");
-    sh::write_dec(exception);
-    if (exception >= 16) {
-        sh::write(" (IRQ ");
-        sh::write_dec(exception - 16);
-        sh::write(")");
-    }
-    sh::write("\n");
+    if (irqio_report_exception) irqio_report_exception(irqio::cortex_m::active_exception());
     sh::exit(sh::kExitUnexpected);
 }
 
 // frame: the registers the core stacked on exception entry (r0-r3, r12, lr, pc, xpsr).
 extern "C" [[noreturn, gnu::used]] void irqio_fault_report(const uint32_t* frame) {
-    sh::write("irqio: HardFault at pc=");
-    sh::write_hex(frame[6]);
-    sh::write(" lr=");
-    sh::write_hex(frame[5]);
-#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
-    // ARMv7-M says why: CFSR (configurable fault status), HFSR and the faulting address.
-    sh::write(" cfsr=");
-    sh::write_hex(*reinterpret_cast<volatile uint32_t*>(0xE000ED28));
-    sh::write(" hfsr=");
-    sh::write_hex(*reinterpret_cast<volatile uint32_t*>(0xE000ED2C));
-    sh::write(" bfar=");
-    sh::write_hex(*reinterpret_cast<volatile uint32_t*>(0xE000ED38));
-#endif
-    sh::write("\n");
+    if (irqio_report_fault) irqio_report_fault(frame);
     sh::exit(sh::kExitHardFault);
 }
 

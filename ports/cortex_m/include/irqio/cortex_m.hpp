@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "irqio/core/atomic_ops.hpp"
 #include "irqio/port.hpp"
 
 namespace irqio {
@@ -29,7 +30,9 @@ class CortexMPort final : public Port {
     void wait_until(uint64_t deadline_us) noexcept override;
     // Any context. Interrupt handlers preempt the loop, so a handler that calls notify() has
     // already ended the loop's wfi; the flag covers a notify() that lands before the sleep.
-    void notify() noexcept override { notified_.store(true, std::memory_order_release); }
+    void notify() noexcept override { detail::store_release(notified_, true); }
+    // wfi ends on any pending interrupt, PRIMASK or not: the loop's handlers need no notify().
+    bool wakes_on_interrupt() const noexcept override { return true; }
 
     // How many times wait_until actually slept (executed wfi); for tests and statistics.
     uint32_t sleeps() const noexcept { return sleeps_; }

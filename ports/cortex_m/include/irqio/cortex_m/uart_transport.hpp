@@ -39,7 +39,7 @@ class UartTransport final : public Transport {
     }
     ~UartTransport() {
         stop();
-        if (Loop* l = loop_.load(std::memory_order_acquire)) l->settle(&node_);
+        if (Loop* l = detail::load_acquire(loop_)) l->settle(&node_);
     }
     UartTransport(const UartTransport&) = delete;
     UartTransport& operator=(const UartTransport&) = delete;
@@ -47,7 +47,7 @@ class UartTransport final : public Transport {
     // Task context, inside the loop that will serve the streams: programs the UART, installs
     // the hooks and enables receiving.
     void start(uint32_t baud, uint8_t priority = 0x80) noexcept {
-        loop_.store(Loop::current(), std::memory_order_seq_cst);
+        detail::store_sc(loop_, Loop::current());
         uart_.init(baud, priority);
         uart_.set_hooks(&UartTransport::on_rx, &UartTransport::on_tx, this);
         tx_idle_.store(true, std::memory_order_relaxed);
@@ -70,7 +70,7 @@ class UartTransport final : public Transport {
             into[n++] = b.value();
         }
         // Room again: let the byte waiting in the UART in (its interrupt is pended if needed).
-        if (n != 0 && rx_throttled_.load(std::memory_order_acquire)) {
+        if (n != 0 && detail::load_acquire(rx_throttled_)) {
             rx_throttled_.store(false, std::memory_order_relaxed);
             uart_.enable_rx_irq(true);
         }
@@ -99,9 +99,7 @@ class UartTransport final : public Transport {
     uint32_t rx_bytes() const noexcept { return rx_bytes_; }
     uint32_t tx_bytes() const noexcept { return tx_bytes_; }
     // True while bytes wait in the tx queue or the transmitter (drain before stopping).
-    bool tx_pending() const noexcept {
-        return tx_.size() != 0 || !tx_idle_.load(std::memory_order_acquire);
-    }
+    bool tx_pending() const noexcept { return tx_.size() != 0 || !detail::load_acquire(tx_idle_); }
 
   private:
     static constexpr uint8_t kRead = 1, kWrite = 2;
@@ -127,7 +125,7 @@ class UartTransport final : public Transport {
         self->rx_bytes_ = self->rx_bytes_ + 1;
         if (self->rx_.size() == RxN) {
             self->uart_.enable_rx_irq(false);
-            self->rx_throttled_.store(true, std::memory_order_release);
+            detail::store_release(self->rx_throttled_, true);
             ++self->rx_throttles_;
         }
         self->signal(kRead);
@@ -139,23 +137,23 @@ class UartTransport final : public Transport {
             self->uart_.try_write(b.value());
             self->tx_bytes_ = self->tx_bytes_ + 1;
         } else {
-            self->tx_idle_.store(true, std::memory_order_release);
+            detail::store_release(self->tx_idle_, true);
         }
         self->signal(kWrite);  // a slot came free (or the line went idle)
     }
     void signal(uint8_t what) noexcept {
         (what == kRead ? rx_ready_ : tx_ready_).store(1, std::memory_order_release);
-        if (Loop* l = loop_.load(std::memory_order_acquire)) l->post(&node_);
+        if (Loop* l = detail::load_acquire(loop_)) l->post(&node_);
     }
 
     // Task context, from the loop's inbox.
     static void drain(detail::InboxNode* n) noexcept {
         UartTransport* self = static_cast<Node*>(n)->self;
-        if (self->rx_ready_.load(std::memory_order_acquire) &&
+        if (detail::load_acquire(self->rx_ready_) &&
             detail::atomic_exchange<uint8_t>(self->rx_ready_, 0)) {
             if (ReadyListener* l = self->listener_[0]) l->on_ready(Direction::read);
         }
-        if (self->tx_ready_.load(std::memory_order_acquire) &&
+        if (detail::load_acquire(self->tx_ready_) &&
             detail::atomic_exchange<uint8_t>(self->tx_ready_, 0)) {
             if (ReadyListener* l = self->listener_[1]) l->on_ready(Direction::write);
         }

@@ -1,0 +1,45 @@
+// The schedule() ring: callbacks queued from any context, run in task context in FIFO order.
+// Its own object file, which the loop references only weakly: programs without schedule() omit it.
+#include "irqio/core/loop.hpp"
+
+namespace irqio {
+
+namespace detail {
+void drain_schedule_ring(InboxNode* n) noexcept {
+    Loop::drain_callbacks(n);
+}
+}  // namespace detail
+
+bool Loop::schedule(void (*fn)(void*), void* arg) noexcept {
+    if (!callbacks_.push(Callback{fn, arg})) return false;
+    post(&callback_node_);
+    return true;
+}
+
+void Loop::drain_callbacks(detail::InboxNode* n) noexcept {
+    Loop* self =
+        reinterpret_cast<Loop*>(reinterpret_cast<char*>(n) - offsetof(Loop, callback_node_));
+    self->run_callbacks();
+}
+
+void Loop::release_callbacks() noexcept {
+    IRQIO_ASSERT(callback_holds_ > 0, "ScheduleLock released twice");
+    if (--callback_holds_ == 0 && callbacks_.size() != 0) post(&callback_node_);
+}
+
+void Loop::run_callbacks() noexcept {
+    if (callback_holds_ != 0 || in_callbacks_) return;  // held: released later re-posts
+    in_callbacks_ = true;
+    detail::step_hook(detail::StepPoint::callbacks);
+    // Only those queued now: a callback that schedules another does not starve the tasks.
+    uint32_t n = callbacks_.size();
+    Callback c;
+    while (n-- > 0 && callback_holds_ == 0 && callbacks_.pop(c)) {
+        ++stats_.callbacks;
+        c.fn(c.arg);
+    }
+    in_callbacks_ = false;
+    if (callbacks_.size() != 0 && callback_holds_ == 0) post(&callback_node_);
+}
+
+}  // namespace irqio
