@@ -18,8 +18,11 @@ if [ -f tests/cortex_m/CMakeLists.txt ] && [ "${IRQIO_SKIP_CORTEX_M:-0}" != 1 ];
     for cpu in cortex-m3 cortex-m0; do
         echo "=== Cortex-M ($cpu, mps2-an385 under QEMU)"
         dir="build/cortex-m"; [ "$cpu" = cortex-m3 ] || dir="build/$cpu"
+        # The M3 build is link-time optimised (what the size figures in docs/porting.md are for),
+        # the M0 build is not: both ways stay tested.
+        lto=OFF; [ "$cpu" = cortex-m3 ] && lto=ON
         cmake -S . -B "$dir" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/arm-none-eabi.cmake" \
-            -DIRQIO_ARM_CPU="$cpu" >/dev/null
+            -DIRQIO_ARM_CPU="$cpu" -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=$lto >/dev/null
         cmake --build "$dir" -j "$jobs"
         ctest --test-dir "$dir" --output-on-failure -j "$jobs"
     done

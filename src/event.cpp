@@ -5,7 +5,8 @@ namespace irqio {
 Event::~Event() {
     if (Loop* l = loop_.load_acquire()) l->settle(&node_);
     IRQIO_ASSERT(waiters_.empty(), "Event destroyed while tasks wait on it");
-    IRQIO_ASSERT(node_.queued.load() == 0, "Event destroyed while a set() is in flight");
+    IRQIO_ASSERT(detail::load_acquire(node_.queued) == 0,
+                 "Event destroyed while a set() is in flight");
 }
 
 void Event::set() noexcept {

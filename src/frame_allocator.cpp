@@ -10,20 +10,20 @@
 namespace irqio {
 namespace {
 std::atomic<FrameAllocator*> g_allocators[IRQIO_MAX_FRAME_ALLOCATORS + 1];
-std::atomic<unsigned> g_next_id{1};
+std::atomic<unsigned> g_allocator_count{0};  // zero-initialised: no .data image
 IRQIO_THREAD_LOCAL FrameAllocator* t_current = nullptr;
 }  // namespace
 
-FrameAllocator::FrameAllocator() noexcept {
-    unsigned id = detail::atomic_fetch_add(g_next_id, 1u);
+void FrameAllocator::register_self() noexcept {
+    unsigned id = detail::atomic_fetch_add(g_allocator_count, 1u) + 1;  // id 0 is the heap
     IRQIO_ASSERT(id <= IRQIO_MAX_FRAME_ALLOCATORS,
                  "more frame allocators than IRQIO_MAX_FRAME_ALLOCATORS");
+    detail::store_sc(g_allocators[id], this);
     id_ = static_cast<uint8_t>(id);
-    g_allocators[id_].store(this);
 }
 
 FrameAllocator::~FrameAllocator() {
-    g_allocators[id_].store(nullptr);
+    if (id_ != 0) detail::store_sc(g_allocators[id_], static_cast<FrameAllocator*>(nullptr));
     if (t_current == this) t_current = nullptr;
 }
 
@@ -37,7 +37,8 @@ FrameAllocator* frame_allocator() noexcept {
 namespace detail {
 void* allocate_frame_block(std::size_t bytes, uint8_t& alloc_id) noexcept {
     if (FrameAllocator* a = t_current) {
-        alloc_id = a->id();
+        if (a->id_ == 0) a->register_self();
+        alloc_id = a->id_;
         return a->allocate(bytes);
     }
     alloc_id = 0;
@@ -56,7 +57,7 @@ void free_frame_block(void* p, uint8_t alloc_id) noexcept {
 #endif
         return;
     }
-    FrameAllocator* a = g_allocators[alloc_id].load();
+    FrameAllocator* a = detail::load_sc(g_allocators[alloc_id]);
     IRQIO_ASSERT(a != nullptr, "frame freed after its FramePool was destroyed");
     a->deallocate(p);
 }

@@ -200,7 +200,10 @@ void Loop::run_once() noexcept {
     if (!timers_.empty()) fire_timers();
     if (ready_.empty()) {
         idle();
-        return;
+        // Whatever ended the sleep is handled in this same pass: the woken task runs sooner.
+        drain_inbox();
+        if (!timers_.empty()) fire_timers();
+        if (ready_.empty()) return;
     }
     // Run the tasks ready now; those made ready meanwhile wait for the next pass (fairness),
     // except that high-priority tasks are taken first whenever they appear.

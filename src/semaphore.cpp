@@ -5,7 +5,8 @@ namespace irqio {
 Semaphore::~Semaphore() {
     if (Loop* l = loop_.load_acquire()) l->settle(&node_);
     IRQIO_ASSERT(waiters_.empty(), "Semaphore destroyed while tasks wait on it");
-    IRQIO_ASSERT(node_.queued.load() == 0, "Semaphore destroyed while a release() is in flight");
+    IRQIO_ASSERT(detail::load_acquire(node_.queued) == 0,
+                 "Semaphore destroyed while a release() is in flight");
 }
 
 bool Semaphore::take() noexcept {

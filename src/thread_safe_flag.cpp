@@ -5,7 +5,8 @@ namespace irqio {
 ThreadSafeFlag::~ThreadSafeFlag() {
     if (Loop* l = loop_.load_acquire()) l->settle(&node_);
     IRQIO_ASSERT(waiter_ == nullptr, "ThreadSafeFlag destroyed while a task waits on it");
-    IRQIO_ASSERT(node_.queued.load() == 0, "ThreadSafeFlag destroyed while a set() is in flight");
+    IRQIO_ASSERT(detail::load_acquire(node_.queued) == 0,
+                 "ThreadSafeFlag destroyed while a set() is in flight");
 }
 
 void ThreadSafeFlag::set() noexcept {
@@ -34,7 +35,10 @@ void ThreadSafeFlag::drain(detail::InboxNode* n) noexcept {
 bool ThreadSafeFlag::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
     IRQIO_ASSERT(f_->waiter_ == nullptr, "ThreadSafeFlag has one waiter at a time");
     Loop* l = Loop::current();
-    if (f_->loop_.load(std::memory_order_relaxed) != l) f_->loop_.bind(l);
+    if (f_->loop_.load(std::memory_order_relaxed) != l) {
+        f_->node_.drain = &ThreadSafeFlag::drain;
+        f_->loop_.bind(l);
+    }
     if (f_->consume()) return false;  // a set() raced us
     detail::TaskBase* t = l->running();
     t->resume = h;

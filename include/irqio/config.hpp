@@ -98,6 +98,5 @@ namespace irqio::detail {
 #define IRQIO_ASSERT_FILE_ ""
 #endif
 #define IRQIO_ASSERT(cond, what) \
-    ((cond) ? (void)0            \
-            : ::irqio::detail::assert_fail("assertion failed", IRQIO_ASSERT_FILE_, __LINE__))
+    ((cond) ? (void)0 : ::irqio::detail::assert_fail(nullptr, IRQIO_ASSERT_FILE_, __LINE__))
 #endif

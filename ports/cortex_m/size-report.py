@@ -45,6 +45,8 @@ def main():
     ap.add_argument("elf")
     ap.add_argument("--map")
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--max-flash", type=int, help="exit 1 if text + data exceeds this (bytes)")
+    ap.add_argument("--max-ram", type=int, help="exit 1 if data + bss exceeds this (bytes)")
     args = ap.parse_args()
     out = subprocess.run(["arm-none-eabi-size", args.elf], capture_output=True, text=True,
                          check=True).stdout
@@ -54,7 +56,14 @@ def main():
     acc = contributions(args.map or re.sub(r"\.elf$", ".map", args.elf))
     for (obj, kind), size in sorted(acc.items(), key=lambda x: -x[1])[: args.top]:
         print(f"{size:6d}  {kind:10s} {obj}")
-    return 0
+    over = []
+    if args.max_flash is not None and text + data > args.max_flash:
+        over.append(f"flash {text + data} B > {args.max_flash} B")
+    if args.max_ram is not None and data + bss > args.max_ram:
+        over.append(f"RAM {data + bss} B > {args.max_ram} B")
+    for o in over:
+        print(f"FAIL: {o}")
+    return 1 if over else 0
 
 
 if __name__ == "__main__":

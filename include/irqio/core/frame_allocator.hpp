@@ -8,20 +8,29 @@
 #include "irqio/config.hpp"
 
 namespace irqio {
+namespace detail {
+void* allocate_frame_block(std::size_t bytes, uint8_t& alloc_id) noexcept;
+void free_frame_block(void* p, uint8_t alloc_id) noexcept;
+}  // namespace detail
 
 class FrameAllocator {
   public:
     // Task context. Returns nullptr when exhausted: the task then fails with Error::no_memory.
     virtual void* allocate(std::size_t bytes) noexcept = 0;
     virtual void deallocate(void* p) noexcept = 0;
+    // 0 until the first frame comes from this allocator; then its slot in the registry.
     uint8_t id() const noexcept { return id_; }
 
   protected:
-    FrameAllocator() noexcept;  // registers itself (at most 255 allocators per program)
+    // Constant-initialisable, so a global pool costs no start-up code: it registers itself
+    // (at most IRQIO_MAX_FRAME_ALLOCATORS per program) when it hands out its first frame.
+    constexpr FrameAllocator() noexcept = default;
     ~FrameAllocator();
 
   private:
-    uint8_t id_;
+    friend void* detail::allocate_frame_block(std::size_t bytes, uint8_t& alloc_id) noexcept;
+    void register_self() noexcept;
+    uint8_t id_ = 0;
 };
 
 // Frames for tasks created on this thread from now on come from `a` (nullptr: the heap).
@@ -49,16 +58,21 @@ class FramePool final : public FrameAllocator {
     static_assert(BlockBytes >= sizeof(void*) && BlockBytes % 16 == 0, "blocks are 16-byte units");
 
   public:
-    FramePool() noexcept {
-        for (std::size_t i = 0; i < Count; ++i) push(storage_[i]);
-    }
+    constexpr FramePool() noexcept = default;
     void* allocate(std::size_t bytes) noexcept override {
-        if (bytes > BlockBytes || free_ == nullptr) {
+        void* b = nullptr;
+        if (bytes <= BlockBytes) {
+            if (free_) {
+                b = free_;
+                free_ = free_->next;
+            } else if (carved_ < Count) {
+                b = storage_[carved_++];  // blocks never used yet: no start-up loop links them
+            }
+        }
+        if (!b) {
             ++refused_;
             return nullptr;
         }
-        Link* b = free_;
-        free_ = b->next;
         ++used_;
         if (used_ > high_water_) high_water_ = used_;
         return b;
@@ -84,12 +98,8 @@ class FramePool final : public FrameAllocator {
     }
     alignas(16) unsigned char storage_[Count][BlockBytes];
     Link* free_ = nullptr;
+    std::size_t carved_ = 0;
     std::size_t used_ = 0, high_water_ = 0, refused_ = 0;
 };
-
-namespace detail {
-void* allocate_frame_block(std::size_t bytes, uint8_t& alloc_id) noexcept;
-void free_frame_block(void* p, uint8_t alloc_id) noexcept;
-}  // namespace detail
 
 }  // namespace irqio

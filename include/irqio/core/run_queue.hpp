@@ -3,13 +3,16 @@
 #pragma once
 #include <cstddef>
 
+#include "irqio/config.hpp"
 #include "irqio/core/task_base.hpp"
 
 namespace irqio::detail {
 
 class RunQueue {
   public:
-    bool empty() const noexcept { return high_.head == nullptr && normal_.head == nullptr; }
+    IRQIO_INLINE bool empty() const noexcept {
+        return high_.head == nullptr && normal_.head == nullptr;
+    }
     std::size_t size() const noexcept { return size_; }
     void push(TaskBase* t, bool high) noexcept {
         (high ? high_ : normal_).push(t);

@@ -24,7 +24,7 @@ class IsrInbox {
         } while (!atomic_cas(head_, old, n));
         return old == nullptr;
     }
-    bool empty() const noexcept { return detail::load_sc(head_) == nullptr; }
+    IRQIO_INLINE bool empty() const noexcept { return detail::load_sc(head_) == nullptr; }
     // Task context: takes everything, oldest first.
     InboxNode* take_all() noexcept {
         InboxNode* n = atomic_exchange<InboxNode*>(head_, nullptr);

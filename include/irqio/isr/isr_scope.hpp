@@ -10,12 +10,14 @@ namespace irqio {
 namespace detail {
 extern constinit IRQIO_THREAD_LOCAL uint32_t isr_depth;
 
-inline bool in_handler() noexcept {
+IRQIO_INLINE bool in_handler() noexcept {
 #if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
     defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
+    // The core knows: IPSR holds the active exception number, 0 in thread mode. (IsrScope still
+    // counts, harmlessly, for code shared with hosted ports.)
     uint32_t ipsr;
     __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
-    return ipsr != 0 || isr_depth != 0;
+    return ipsr != 0;
 #else
     return isr_depth != 0;
 #endif

@@ -12,7 +12,9 @@ namespace irqio {
 
 class ThreadSafeFlag {
   public:
-    ThreadSafeFlag() noexcept { node_.drain = &ThreadSafeFlag::drain; }
+    // All zero: a global flag lives in .bss and needs no start-up code (the inbox node learns its
+    // drain function when the flag binds to a loop, before any set() can post it).
+    constexpr ThreadSafeFlag() noexcept = default;
     ~ThreadSafeFlag();
     ThreadSafeFlag(const ThreadSafeFlag&) = delete;
 
@@ -42,7 +44,7 @@ class ThreadSafeFlag {
     Awaiter wait(Priority prio = Priority::normal) noexcept { return Awaiter(this, prio); }
 
   private:
-    bool consume() noexcept {
+    IRQIO_INLINE bool consume() noexcept {
         return state_.load(std::memory_order_relaxed) != 0 &&
                detail::atomic_exchange<uint8_t>(state_, 0) != 0;
     }

@@ -20,7 +20,7 @@ class ThreadSafeQueue {
     ThreadSafeQueue() noexcept { node_.drain = &ThreadSafeQueue::drain; }
     ~ThreadSafeQueue() {
         if (Loop* l = loop_.load_acquire()) l->settle(&node_);
-        IRQIO_ASSERT(node_.queued.load() == 0,
+        IRQIO_ASSERT(detail::load_acquire(node_.queued) == 0,
                      "ThreadSafeQueue destroyed while a signal is in flight");
         IRQIO_ASSERT(getters_.empty() && putters_.empty(),
                      "ThreadSafeQueue destroyed while tasks wait");

@@ -141,7 +141,8 @@ class IsrNotifier {
         node_.drain = &IsrNotifier::drain;
     }
     ~IsrNotifier() {
-        IRQIO_ASSERT(node_.queued.load() == 0, "IsrNotifier destroyed while a notify is in flight");
+        IRQIO_ASSERT(detail::load_acquire(node_.queued) == 0,
+                     "IsrNotifier destroyed while a notify is in flight");
     }
     IsrNotifier(const IsrNotifier&) = delete;
     // Task context: the loop that runs the callback (the first call binds it).

@@ -36,9 +36,13 @@ extern "C" void irqio_report_fault(const uint32_t* frame) noexcept {
     sh::write("\n");
 }
 
+extern "C" void irqio_report_pure_virtual() noexcept {
+    sh::write("irqio: pure virtual call\n");
+}
+
 extern "C" void irqio_report_fatal(const char* what, const char* file, int line) noexcept {
     sh::write("irqio fatal: ");
-    sh::write(what);
+    sh::write(what ? what : "assertion failed");  // no text in IRQIO_ASSERT_TEXT=0 builds
     sh::write(" (");
     sh::write(file);
     sh::write(":");

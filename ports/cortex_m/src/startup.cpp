@@ -37,6 +37,7 @@ extern "C" [[noreturn]] void Reset_Handler() {
 extern "C" {
 [[gnu::weak]] void irqio_report_exception(uint32_t exception) noexcept;
 [[gnu::weak]] void irqio_report_fault(const uint32_t* frame) noexcept;
+[[gnu::weak]] void irqio_report_pure_virtual() noexcept;
 }
 
 // Stops the program on an exception without a handler: a silent infinite loop would only show up
@@ -71,7 +72,7 @@ extern "C" [[gnu::naked, gnu::weak]] void HardFault_Handler() {
 
 // The C++ runtime's hooks, answered without pulling libstdc++'s terminate machinery in.
 extern "C" [[noreturn]] void __cxa_pure_virtual() {
-    sh::write("irqio: pure virtual call\n");
+    if (irqio_report_pure_virtual) irqio_report_pure_virtual();
     sh::exit(sh::kExitFatal);
 }
 

@@ -122,7 +122,8 @@ Port& default_port() noexcept {
 
 void fatal(const char* what, const char* file, int line) noexcept {
     char buf[512];
-    int n = snprintf(buf, sizeof buf, "irqio: %s (%s:%d)\n", what, file, line);
+    int n = snprintf(buf, sizeof buf, "irqio: %s (%s:%d)\n", what ? what : "assertion failed", file,
+                     line);
     ssize_t r = write(2, buf, n > 0 ? static_cast<size_t>(n) : 0);
     (void)r;
     abort();
