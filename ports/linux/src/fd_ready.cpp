@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "errno_error.hpp"
 #include "irqio/core/loop.hpp"
 
 namespace irqio::linux_port {
@@ -40,17 +41,7 @@ Error socket_error(int fd) noexcept {
     int err = 0;
     socklen_t len = sizeof err;
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return Error::closed;  // a pipe
-    switch (err) {
-        case ECONNRESET:
-        case ECONNABORTED:
-            return Error::reset;
-        case EPIPE:
-            return Error::closed;
-        case ECONNREFUSED:
-            return Error::closed;
-        default:
-            return Error::io;
-    }
+    return linux_port::error_from_errno(err);
 }
 
 }  // namespace

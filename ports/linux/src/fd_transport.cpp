@@ -8,24 +8,14 @@
 
 #include <new>
 
+#include "errno_error.hpp"
 #include "irqio/io/fd_stream.hpp"
 
 namespace irqio::linux_port {
 namespace {
 Error error_of(int err, bool tty) noexcept {
-    switch (err) {
-        case ECONNRESET:
-        case ECONNABORTED:
-            return Error::reset;
-        case EPIPE:
-            return Error::closed;
-        case EBADF:
-            return Error::invalid_argument;
-        case EIO:
-            return tty ? Error::eof : Error::io;  // a pty whose other side closed
-        default:
-            return Error::io;
-    }
+    if (err == EIO && tty) return Error::eof;  // a pty whose other side closed
+    return error_from_errno(err);
 }
 }  // namespace
 

@@ -13,6 +13,7 @@
 
 #include <string>
 
+#include "errno_error.hpp"
 #include "irqio/core/task_handle.hpp"
 #include "irqio/io/fd_ready.hpp"
 #include "irqio/sync/task_group.hpp"
@@ -22,20 +23,7 @@ namespace irqio {
 namespace {
 
 Error connect_error(int err) noexcept {
-    switch (err) {
-        case ECONNREFUSED:
-        case ENOENT:
-            return Error::closed;
-        case ECONNRESET:
-            return Error::reset;
-        case ETIMEDOUT:
-            return Error::timed_out;
-        case EINVAL:
-        case EAFNOSUPPORT:
-            return Error::invalid_argument;
-        default:
-            return Error::io;
-    }
+    return linux_port::error_from_errno(err);
 }
 
 void set_nodelay(int fd) noexcept {
