@@ -1,5 +1,7 @@
 // Memory per idle sleeping task (frame included) and the cost of many concurrent sleepers.
 //
+//   task_frame_min_bytes : the same for the smallest sleeper, `Task<void> f() { co_await
+//                      sleep_ms(n); }` (the compiler's coroutine-frame layout decides much of it).
 //   task_frame_bytes : bytes irqio asks its FrameAllocator for per sleeping task (TaskBase header
 //                      + coroutine frame, which holds the SleepAwaiter and its intrusive
 //                      TimerNode), counted by a FrameAllocator subclass; FramePool block that fits
@@ -49,6 +51,11 @@ std::int64_t g_expired = 0;
 std::int64_t g_target = 0;
 irqio::Event* g_all_done = nullptr;
 
+// The smallest sleeping task: no parameter, one sleep (what MicroPython's ~168 B is quoted for).
+Task<void> minimal_sleeper() {
+    co_await irqio::sleep_ms(3600u * 1000u);
+}
+
 // The idle sleeping task that every figure here is about.
 Task<void> sleeper(std::uint64_t deadline_us) {
     co_await irqio::sleep_until(irqio::Clock::time_point(irqio::Clock::duration(deadline_us)));
@@ -62,9 +69,14 @@ constexpr std::size_t kPoolBlock = 128;
 constexpr std::size_t kPoolCount = 1000;
 irqio::FramePool<kPoolBlock, kPoolCount> g_pool;
 
-Task<void> frame_main(CountingAllocator* ca, std::size_t* refused, std::size_t* pool_hw) {
+Task<void> frame_main(CountingAllocator* ca, CountingAllocator* ca_min, std::size_t* refused,
+                      std::size_t* pool_hw) {
     const int n = 1000;
     std::uint64_t far = irqio::now_us() + 3600ull * 1000000;
+    {
+        irqio::FrameAllocatorScope scope(*ca_min);
+        for (int i = 0; i < n; ++i) (void)irqio::create_task(minimal_sleeper());
+    }
     {
         irqio::FrameAllocatorScope scope(*ca);
         for (int i = 0; i < n; ++i) (void)irqio::create_task(sleeper(far));
@@ -80,10 +92,13 @@ Task<void> frame_main(CountingAllocator* ca, std::size_t* refused, std::size_t* 
 }
 
 void task_frame_workload() {
-    CountingAllocator ca;
+    CountingAllocator ca, ca_min;
     std::size_t refused = 0, pool_hw = 0;
     g_target = -1;
-    irqio::run(frame_main(&ca, &refused, &pool_hw));
+    irqio::run(frame_main(&ca, &ca_min, &refused, &pool_hw));
+    report_value("task_frame_min_bytes", "bytes_per_task",
+                 double(ca_min.requested) / double(ca_min.count), "",
+                 "Task<void> f() { co_await sleep_ms(n); }: header + frame as requested");
     double per = double(ca.requested) / double(ca.count);
     double usable = double(ca.usable) / double(ca.count);
     char extra[256];
