@@ -4,23 +4,20 @@
 
 namespace irqio {
 
-namespace detail {
-void drain_schedule_ring(InboxNode* n) noexcept {
-    Loop::drain_callbacks(n);
-}
-}  // namespace detail
-
 bool Loop::schedule(void (*fn)(void*), void* arg) noexcept {
     if (!callbacks_.push(Callback{fn, arg})) return false;
     post(&callback_node_);
     return true;
 }
 
-void Loop::drain_callbacks(detail::InboxNode* n) noexcept {
+namespace detail {
+// The callback node's drain: the loop holds it by a weak reference (see Loop::Loop).
+void drain_schedule_ring(InboxNode* n) noexcept {
     Loop* self =
         reinterpret_cast<Loop*>(reinterpret_cast<char*>(n) - offsetof(Loop, callback_node_));
     self->run_callbacks();
 }
+}  // namespace detail
 
 void Loop::release_callbacks() noexcept {
     IRQIO_ASSERT(callback_holds_ > 0, "ScheduleLock released twice");

@@ -107,7 +107,6 @@ class Loop {
     void idle() noexcept;
     void cancel_all_and_settle() noexcept;
     detail::TaskBase* start_main(detail::TaskBase* t) noexcept;
-    static void drain_callbacks(detail::InboxNode* n) noexcept;
 
     Port& port_;
     detail::RunQueue ready_;
