@@ -13,11 +13,10 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from uart_echo_host import EOT, pattern  # noqa: E402
+from uart_echo_host import EOT, connect_serial, pattern, run_with_serial  # noqa: E402
 
 BANNER = b"irqio-uart-ready\n"
 BYE = b"irqio-uart-bye\n"
@@ -31,18 +30,8 @@ def main():
     parser.add_argument("--window", type=int, default=192)
     parser.add_argument("runner_args", nargs="*")
     args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory(prefix="irqio-uart-") as tmp:
-        path = os.path.join(tmp, "uart0.sock")
-        serial = f"unix:{path},server=on,wait=on"
-        cmd = [sys.executable, args.runner, *args.runner_args, "--serial", serial, args.elf]
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
-        try:
-            return talk(proc, path, pattern(args.bytes) + bytes([EOT]), args.window)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+    payload = pattern(args.bytes) + bytes([EOT])
+    return run_with_serial(args, lambda proc, path: talk(proc, path, payload, args.window))
 
 
 class Receiver:
@@ -69,17 +58,9 @@ class Receiver:
 
 
 def talk(proc, path, payload, window):
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    deadline = time.monotonic() + 30  # QEMU may start slowly on a loaded machine
-    while True:
-        try:
-            sock.connect(path)
-            break
-        except (FileNotFoundError, ConnectionRefusedError):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                print("periph_uart_host: QEMU's serial socket never appeared", file=sys.stderr)
-                return 1
-            time.sleep(0.02)
+    sock = connect_serial(proc, path, "periph_uart_host")
+    if sock is None:
+        return 1
 
     rx = Receiver(sock, time.monotonic() + 60)
     if not rx.wait_for(len(BANNER)) or bytes(rx.buf[:len(BANNER)]) != BANNER:

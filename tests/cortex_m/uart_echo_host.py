@@ -30,14 +30,9 @@ def pattern(n):
     return bytes(out)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runner", required=True)
-    parser.add_argument("--elf", required=True)
-    parser.add_argument("--bytes", type=int, default=4096)
-    parser.add_argument("runner_args", nargs="*")
-    args = parser.parse_args()
-
+def run_with_serial(args, talk):
+    """Runs the firmware under the QEMU runner with UART0 on a fresh Unix socket and returns
+    talk(proc, path); QEMU is killed if it is still running afterwards."""
     with tempfile.TemporaryDirectory(prefix="irqio-uart-") as tmp:
         path = os.path.join(tmp, "uart0.sock")
         # QEMU listens and waits for us before it starts the guest, so no byte is lost.
@@ -45,25 +40,44 @@ def main():
         cmd = [sys.executable, args.runner, *args.runner_args, "--serial", serial, args.elf]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
         try:
-            return talk(proc, path, pattern(args.bytes) + bytes([EOT]))
+            return talk(proc, path)
         finally:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
 
 
-def talk(proc, path, payload):
+def connect_serial(proc, path, who):
+    """The connected socket, or None (having said why) if QEMU's socket never appears."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     deadline = time.monotonic() + 30  # QEMU may start slowly on a loaded machine
     while True:
         try:
             sock.connect(path)
-            break
+            return sock
         except (FileNotFoundError, ConnectionRefusedError):
             if proc.poll() is not None or time.monotonic() > deadline:
-                print("uart_echo_host: QEMU's serial socket never appeared", file=sys.stderr)
-                return 1
+                print(f"{who}: QEMU's serial socket never appeared", file=sys.stderr)
+                sock.close()
+                return None
             time.sleep(0.02)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runner", required=True)
+    parser.add_argument("--elf", required=True)
+    parser.add_argument("--bytes", type=int, default=4096)
+    parser.add_argument("runner_args", nargs="*")
+    args = parser.parse_args()
+    payload = pattern(args.bytes) + bytes([EOT])
+    return run_with_serial(args, lambda proc, path: talk(proc, path, payload))
+
+
+def talk(proc, path, payload):
+    sock = connect_serial(proc, path, "uart_echo_host")
+    if sock is None:
+        return 1
 
     received = bytearray()
 
