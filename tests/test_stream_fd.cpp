@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "byte_strings.hpp"
 #include "irqio/irqio.hpp"
 #include "irqio/linux_io.hpp"
 
@@ -17,12 +18,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string str(std::span<const uint8_t> b) {
-    return std::string(reinterpret_cast<const char*>(b.data()), b.size());
-}
-std::span<const uint8_t> bytes(std::string_view s) {
-    return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
+using irqio_test::bytes;
+using irqio_test::str;
 
 struct Pipe {
     int fd[2] = {-1, -1};
