@@ -93,19 +93,20 @@ void Loop::abort_running(Error why) noexcept {
 void Loop::step(TaskBase* t) noexcept {
     t->flags &= ~detail::kQueued;
     detail::step_hook(detail::StepPoint::run_queue_pop);
-    if (t->has(detail::kCancelReq)) {
+    const uint16_t f = t->flags;
+    if (f & detail::kCancelReq) {
         complete(t);
         return;
     }
     running_ = t;
-    t->flags |= detail::kRunning;
+    t->flags = f | detail::kRunning;
     ++stats_.steps;
     t->resume.resume();
-    t->flags &= ~detail::kRunning;
     running_ = nullptr;
-    if (t->has(detail::kDone))
-        complete(t);
-    else if (t->has(detail::kCancelReq) && !t->has(detail::kQueued))
+    const uint16_t after = t->flags & ~detail::kRunning;
+    t->flags = after;
+    if ((after & detail::kDone) ||
+        (after & (detail::kCancelReq | detail::kQueued)) == detail::kCancelReq)
         complete(t);
 }
 
@@ -147,8 +148,7 @@ void Loop::drain_inbox() noexcept {
 }
 
 void Loop::post(detail::InboxNode* n) noexcept {
-    if (detail::atomic_exchange<uint8_t>(n->queued, 1) != 0) return;  // already on its way
-    inbox_.push(n);
+    if (!inbox_.post(n)) return;  // already on its way
     if (irq_wakes_idle())
         return;  // the loop looks for work with interrupts masked before it sleeps
     if (detail::load_sc(sleeping_) && detail::atomic_exchange(sleeping_, false)) {
@@ -207,11 +207,9 @@ void Loop::run_once() noexcept {
     }
     // Run the tasks ready now; those made ready meanwhile wait for the next pass (fairness),
     // except that high-priority tasks are taken first whenever they appear.
-    std::size_t budget = ready_.size();
-    while (budget-- > 0) {
-        TaskBase* t = ready_.pop();
-        if (!t) break;
-        step(t);
+    // (Each round pops one task and the queue only grows otherwise, so it never runs dry.)
+    for (std::size_t budget = ready_.size(); budget > 0; --budget) {
+        step(ready_.pop());
         drain_inbox();
     }
     if ((stats_.passes & 1023) == 0) port_.poll();  // I/O of a loop that never idles

@@ -60,10 +60,11 @@ class Loop {
 
     // --- interfaces for the library's own awaitables and ports (task context unless noted) ---
     void make_ready(detail::TaskBase* t, bool high) noexcept {
-        if (t->flags & (detail::kQueued | detail::kDone)) return;
-        t->flags |= detail::kQueued;
+        const uint16_t f = t->flags;
+        if (f & (detail::kQueued | detail::kDone)) return;
+        t->flags = f | detail::kQueued;
         detail::step_hook(detail::StepPoint::run_queue_push);
-        ready_.push(t, high || t->has(detail::kHigh));
+        ready_.push(t, high || (f & detail::kHigh));
     }
     void add_timer(detail::TimerNode* n) noexcept;
     void remove_timer(detail::TimerNode* n) noexcept;
@@ -81,7 +82,7 @@ class Loop {
     void release_callbacks() noexcept;
     // True while the calling code runs in this loop's task context (not in a handler).
     IRQIO_INLINE bool in_task_context() const noexcept {
-        return detail::tls_loop == this && !detail::in_handler();
+        return !detail::in_handler() && detail::tls_loop == this;  // a handler knows at once
     }
 
     // Task context: an object that is about to be destroyed while a handler's mark for it still

@@ -14,21 +14,21 @@ class RunQueue {
         return high_.head == nullptr && normal_.head == nullptr;
     }
     std::size_t size() const noexcept { return size_; }
-    void push(TaskBase* t, bool high) noexcept {
+    IRQIO_INLINE void push(TaskBase* t, bool high) noexcept {
         (high ? high_ : normal_).push(t);
         ++size_;
     }
-    TaskBase* pop() noexcept {
-        TaskBase* t = high_.head ? high_.pop() : normal_.pop();
-        if (t) --size_;
-        return t;
+    // Not empty.
+    IRQIO_INLINE TaskBase* pop() noexcept {
+        --size_;
+        return high_.head ? high_.pop() : normal_.pop();
     }
 
   private:
     struct Fifo {
         TaskBase* head = nullptr;
         TaskBase* tail = nullptr;
-        void push(TaskBase* t) noexcept {
+        IRQIO_INLINE void push(TaskBase* t) noexcept {
             t->next = nullptr;
             if (tail)
                 tail->next = t;
@@ -36,13 +36,10 @@ class RunQueue {
                 head = t;
             tail = t;
         }
-        TaskBase* pop() noexcept {
+        IRQIO_INLINE TaskBase* pop() noexcept {
             TaskBase* t = head;
-            if (t) {
-                head = t->next;
-                if (!head) tail = nullptr;
-                t->next = nullptr;
-            }
+            head = t->next;
+            if (!head) tail = nullptr;
             return t;
         }
     };

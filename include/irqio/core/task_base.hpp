@@ -28,6 +28,7 @@ enum TaskFlag : uint16_t {
     kDispose = 1 << 7,    // header holds a result with a destructor (see ResultHeader)
     kRunning = 1 << 8,    // the loop is inside this task's step
     kHasValue = 1 << 9,   // the header holds a returned value
+    kMaxFlag = kHasValue,
 };
 
 // Frames start at the platform's default new-alignment; so does every header in front of one.
@@ -35,36 +36,38 @@ inline constexpr std::size_t kFrameAlign = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
 
 // Invariants: `resume` is the innermost suspended frame for a root task and the continuation for an
 // inline sub-task; sibling links thread the task into its owner's list (loop or TaskGroup).
-// On 32-bit targets the bookkeeping packs into one word, so the header is 24 B (five links + 4).
+// On 32-bit targets the bookkeeping packs into one word, so the header is 24 B (five links + 4);
+// there a task can have at most 127 TaskHandles at once (asserted).
 struct alignas(kFrameAlign) TaskBase {
     TaskBase* next = nullptr;  // RunQueue link
     std::coroutine_handle<> resume{};
     WaitNode* awaiters = nullptr;    // tasks awaiting this one's completion
     TaskBase** sib_pprev = nullptr;  // the link that points at this task in its owner's list
     TaskBase* sib_next = nullptr;
+    // Flag bits 0..9, the error in bits 12..15: one halfword, so a flag update is a plain
+    // load, or/and, store.
+    uint16_t flags = 0;
 #if UINTPTR_MAX > 0xFFFFFFFFu
     static constexpr uint32_t kMaxRefs = 0xFFFF;
     static constexpr uint32_t kMaxFrameUnits = 0xFF;
-    uint16_t flags = 0;
     uint16_t refs = 0;  // TaskHandles alive
-    uint8_t error_code = 0;
     uint8_t alloc_id = 0;
     uint8_t frame_units = 0;  // kFrameAlign units from this header to the coroutine frame
 #else
-    static constexpr uint32_t kMaxRefs = (1u << 9) - 1;
+    static constexpr uint32_t kMaxRefs = (1u << 7) - 1;
     static constexpr uint32_t kMaxFrameUnits = (1u << 6) - 1;
-    uint32_t flags : 10 = 0;
-    uint32_t error_code : 4 = 0;
-    uint32_t alloc_id : 3 = 0;
-    uint32_t frame_units : 6 = 0;
-    uint32_t refs : 9 = 0;
+    uint16_t alloc_id : 3 = 0;
+    uint16_t frame_units : 6 = 0;
+    uint16_t refs : 7 = 0;
 #endif
+    static constexpr unsigned kErrorShift = 12;
 
     Error error() const noexcept {
-        return static_cast<Error>(error_code);
+        return static_cast<Error>(flags >> kErrorShift);
     }
     void set_error(Error e) noexcept {
-        error_code = static_cast<uint8_t>(e) & 0xF;
+        flags = static_cast<uint16_t>((flags & ((1u << kErrorShift) - 1)) |
+                                      (static_cast<unsigned>(e) << kErrorShift));
     }
     void* frame() noexcept {
         return reinterpret_cast<char*>(this) + frame_units * kFrameAlign;
@@ -77,6 +80,7 @@ struct alignas(kFrameAlign) TaskBase {
     }
 };
 static_assert(static_cast<uint8_t>(Error::too_long) < 16, "Error must fit TaskBase's 4 bits");
+static_assert(kMaxFlag < (1u << TaskBase::kErrorShift), "flags must stay below the error bits");
 static_assert(UINTPTR_MAX > 0xFFFFFFFFu || IRQIO_MAX_FRAME_ALLOCATORS <= 7,
               "32-bit targets keep the frame allocator id in 3 bits: at most 7 allocators");
 

@@ -1,6 +1,6 @@
 // IsrInbox: the one door through which wakes from outside task context enter a loop.
-// A lock-free intrusive stack (Treiber); each InboxNode is in it at most once however often it is
-// set.
+// An intrusive LIFO stack, lock-free (Treiber) or, on one core, a few masked instructions; each
+// InboxNode is in it at most once however often it is posted.
 #pragma once
 #include <atomic>
 
@@ -12,22 +12,52 @@ struct InboxNode {
     InboxNode* next = nullptr;
     void (*drain)(InboxNode*) noexcept = nullptr;  // task context: act on what was signalled
     std::atomic<uint8_t> queued{0};
+    uint8_t tag = 0;  // the owner's own use (it fills padding): a flag waiter's priority
 };
 
 class IsrInbox {
   public:
-    // Any context. True when the inbox was empty (the loop may need a notify).
-    bool push(InboxNode* n) noexcept {
+    // Any context: pushes `n` unless it is already queued; true when this call queued it.
+#if IRQIO_UNIPROCESSOR || IRQIO_NO_CAS
+    // One core: masking makes the test-and-push one step, cheaper than an exchange and a CAS loop.
+    IRQIO_INLINE bool post(InboxNode* n) noexcept {
+        port::IrqState s = port::irq_save();
+        const bool fresh = n->queued.load(std::memory_order_relaxed) == 0;
+        if (fresh) {
+            n->queued.store(1, std::memory_order_relaxed);
+            n->next = head_.load(std::memory_order_relaxed);
+            head_.store(n, std::memory_order_relaxed);
+        }
+        port::irq_restore(s);
+        return fresh;
+    }
+    // Task context: takes everything, newest first.
+    IRQIO_INLINE InboxNode* take_lifo() noexcept {
+        port::IrqState s = port::irq_save();
+        InboxNode* n = head_.load(std::memory_order_relaxed);
+        head_.store(nullptr, std::memory_order_relaxed);
+        port::irq_restore(s);
+        return n;
+    }
+#else
+    bool post(InboxNode* n) noexcept {
+        if (atomic_exchange<uint8_t>(n->queued, 1) != 0) return false;  // already on its way
         InboxNode* old = head_.load(std::memory_order_relaxed);
         do {
             n->next = old;
         } while (!atomic_cas(head_, old, n));
-        return old == nullptr;
+        return true;
     }
-    IRQIO_INLINE bool empty() const noexcept { return detail::load_sc(head_) == nullptr; }
+    InboxNode* take_lifo() noexcept {
+        return atomic_exchange<InboxNode*>(head_, nullptr);
+    }
+#endif
+    IRQIO_INLINE bool empty() const noexcept {
+        return detail::load_sc(head_) == nullptr;
+    }
     // Task context: takes everything, oldest first.
     InboxNode* take_all() noexcept {
-        InboxNode* n = atomic_exchange<InboxNode*>(head_, nullptr);
+        InboxNode* n = take_lifo();
         InboxNode* fifo = nullptr;
         while (n) {
             InboxNode* next = n->next;

@@ -1,59 +1,85 @@
 // ThreadSafeFlag: a self-clearing flag for one waiting task, set from any context.
-// A set() before wait() is kept; sets while the waiter is being woken coalesce into one wake.
+// One atomic word: clear, set, or the waiting Awaiter. A set() that finds a waiter claims it and
+// hands the Awaiter's own inbox node to the waiter's loop; a set() before wait() is kept.
 #pragma once
 #include <atomic>
 #include <coroutine>
+#include <cstdint>
 
 #include "irqio/core/loop.hpp"
-#include "irqio/core/wait_list.hpp"
 #include "irqio/isr/inbox.hpp"
 
 namespace irqio {
 
 class ThreadSafeFlag {
   public:
-    // All zero: a global flag lives in .bss and needs no start-up code (the inbox node learns its
-    // drain function when the flag binds to a loop, before any set() can post it).
+    // All zero: a global flag lives in .bss and needs no start-up code.
     constexpr ThreadSafeFlag() noexcept = default;
     ~ThreadSafeFlag();
     ThreadSafeFlag(const ThreadSafeFlag&) = delete;
 
-    // Any context.
+    // Any context: wakes the waiter if there is one, otherwise leaves the flag set.
     void set() noexcept;
     // Task context.
-    void clear() noexcept { state_.store(0, std::memory_order_relaxed); }
-    bool is_set() const noexcept { return detail::load_acquire(state_) != 0; }
+    void clear() noexcept { consume(); }
+    bool is_set() const noexcept { return detail::load_acquire(word_) == kSet; }
 
+    // Invariant: task_ is non-null from suspension until the loop takes the wake (drain), and
+    // while it is non-null the node is either named by the flag's word or posted to the loop.
     class Awaiter {
       public:
-        Awaiter(ThreadSafeFlag* f, Priority p) noexcept : f_(f) { node_.priority = p; }
-        Awaiter(Awaiter&& o) noexcept : f_(o.f_) { node_.priority = o.node_.priority; }
+        Awaiter(ThreadSafeFlag* f, Priority p) noexcept : f_(f) {
+            node_.tag = static_cast<uint8_t>(p);
+        }
+        Awaiter(Awaiter&& o) noexcept : Awaiter(o.f_, static_cast<Priority>(o.node_.tag)) {}
         Awaiter(const Awaiter&) = delete;
         ~Awaiter() {
-            if (f_->waiter_ == &node_) f_->waiter_ = nullptr;
+            if (task_) f_->withdraw(*this);  // destroyed while waiting (cancelled)
         }
         bool await_ready() noexcept { return f_->consume(); }
         bool await_suspend(std::coroutine_handle<> h) noexcept;
-        void await_resume() noexcept {}
+        // The flag clears itself as its waiter resumes: sets since the wake merge into it.
+        void await_resume() noexcept { f_->consume(); }
 
       private:
+        friend class ThreadSafeFlag;
+        static void drain(detail::InboxNode* n) noexcept;
+        detail::InboxNode node_{nullptr, &Awaiter::drain};  // first member
         ThreadSafeFlag* f_;
-        detail::WaitNode node_;
+        detail::TaskBase* task_ = nullptr;
     };
     // Task context, one waiter at a time. `Priority::high`: runs before all normal ready tasks.
     Awaiter wait(Priority prio = Priority::normal) noexcept { return Awaiter(this, prio); }
 
   private:
+    static constexpr uintptr_t kClear = 0;
+    static constexpr uintptr_t kSet = 1;  // any other value: the waiting Awaiter's address
+
+    // Task context, the only one that clears: from kSet no other context changes the word (a
+    // set() on a set flag is a no-op), so a plain store after the load is as good as a CAS.
     IRQIO_INLINE bool consume() noexcept {
-        return state_.load(std::memory_order_relaxed) != 0 &&
-               detail::atomic_exchange<uint8_t>(state_, 0) != 0;
+        if (detail::load_acquire(word_) != kSet) return false;
+        word_.store(kClear, std::memory_order_relaxed);
+        return true;
     }
-    void wake_waiter() noexcept;
-    static void drain(detail::InboxNode* n) noexcept;
-    detail::InboxNode node_;  // first member
-    std::atomic<uint8_t> state_{0};
-    detail::LoopBinding loop_;
-    detail::WaitNode* waiter_ = nullptr;  // task context only
+    // Any context: clear -> set, set -> set, waiter -> clear; returns what the word held.
+    IRQIO_INLINE uintptr_t claim() noexcept {
+#if IRQIO_UNIPROCESSOR || IRQIO_NO_CAS
+        port::IrqState s = port::irq_save();
+        const uintptr_t w = word_.load(std::memory_order_relaxed);
+        word_.store(w <= kSet ? kSet : kClear, std::memory_order_relaxed);
+        port::irq_restore(s);
+        return w;
+#else
+        uintptr_t w = word_.load(std::memory_order_relaxed);
+        while (!detail::atomic_cas(word_, w, w <= kSet ? kSet : kClear)) {
+        }
+        return w;
+#endif
+    }
+    void withdraw(Awaiter& a) noexcept;
+    std::atomic<uintptr_t> word_{kClear};
+    Loop* loop_ = nullptr;  // the waiter's loop; read only by the set() that claims the waiter
 };
 
 }  // namespace irqio

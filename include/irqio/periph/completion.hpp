@@ -57,7 +57,7 @@ class FlagWait {
             if (!inner_.await_ready()) return inner_.await_suspend(h);
         }
     }
-    void await_resume() noexcept {}
+    void await_resume() noexcept { inner_.await_resume(); }
 
   private:
     Cond cond_;
