@@ -134,17 +134,39 @@ void Loop::complete(TaskBase* t) noexcept {
 }
 
 void Loop::drain_inbox() noexcept {
-    if (inbox_.empty()) return;
-    detail::InboxNode* n = inbox_.take_all();
+    if (!inbox_.empty()) drain_nodes(inbox_.take_all());
+}
+
+void Loop::drain_nodes(detail::InboxNode* n) noexcept {
     detail::step_hook(detail::StepPoint::inbox_take);
     while (n) {
         detail::InboxNode* next = n->next;
         detail::store_sc(n->queued, 0);  // a set from now on queues it again
-        n->drain(n);
+        if (n->drain)
+            n->drain(n);
+        else
+            take_wake(static_cast<detail::TaskWake*>(n));
         ++stats_.inbox_nodes;
         n = next;
         if (n) detail::step_hook(detail::StepPoint::inbox_drain_node);
     }
+}
+
+// Right after a sleep, with the run queue empty: when the inbox holds one TaskWake and nothing
+// else, its task is returned to be stepped at once, which is where queueing it would lead.
+TaskBase* Loop::take_lone_wake() noexcept {
+    detail::InboxNode* n = inbox_.take_lifo();
+    if (!n) return nullptr;
+    if (n->next || n->drain) {
+        drain_nodes(detail::IsrInbox::oldest_first(n));
+        return nullptr;
+    }
+    auto* w = static_cast<detail::TaskWake*>(n);
+    detail::store_sc(w->queued, 0);
+    ++stats_.inbox_nodes;
+    TaskBase* t = w->task;
+    w->task = nullptr;
+    return t;
 }
 
 void Loop::post(detail::InboxNode* n) noexcept {
@@ -200,9 +222,12 @@ void Loop::run_once() noexcept {
     if (!timers_.empty()) fire_timers();
     if (ready_.empty()) {
         idle();
-        // Whatever ended the sleep is handled in this same pass: the woken task runs sooner.
-        drain_inbox();
-        if (!timers_.empty()) fire_timers();
+        // What an interrupt woke during the sleep runs in this same pass (timers that fell due
+        // meanwhile are fired at the start of the next one). A lone woken task runs at once.
+        if (TaskBase* t = take_lone_wake()) {
+            step(t);
+            return;
+        }
         if (ready_.empty()) return;
     }
     // Run the tasks ready now; those made ready meanwhile wait for the next pass (fairness),

@@ -330,4 +330,54 @@ TEST(Interleave, CancelledWokenQueueGetterKeepsItemsInOrder) {
     EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
 }
 
+// A ThreadSafeFlag waiter that is cancelled, and then taken by a handler's set() just before the
+// loop steps it (its wake still in the inbox): the frame goes only after the loop has taken the
+// wake, and the set stays for the next wait.
+TEST(Interleave, FlagWaiterCancelledWhileItsWakeIsInTheInbox) {
+    VirtualClockPort port{1'000'000};
+    Loop loop{port};
+    ThreadSafeFlag flag;
+    struct Ctx {
+        ThreadSafeFlag* flag;
+        bool armed = false;
+        int fired = 0;
+    } ctx{&flag};
+    detail::set_step_hook(
+        [](StepPoint p, void* c) {
+            auto* x = static_cast<Ctx*>(c);
+            if (p != StepPoint::run_queue_pop || !x->armed) return;
+            x->armed = false;
+            IsrScope isr;
+            x->flag->set();
+            ++x->fired;
+        },
+        &ctx);
+    bool waiter_ended = false;
+    auto waiter = [&]() -> Task<void> {
+        struct Mark {
+            bool* ended;
+            ~Mark() { *ended = true; }
+        } mark{&waiter_ended};
+        co_await flag.wait();
+    };
+    auto main = [&]() -> Task<void> {
+        {
+            // No handle is kept, so the frame block is freed as the task ends: a wake left in
+            // the inbox would then point into freed memory (AddressSanitizer builds catch it).
+            auto h = create_task(waiter());
+            co_await yield_now();  // the waiter waits
+            h.cancel();            // queued to be cancelled...
+        }
+        ctx.armed = true;  // ...and the set arrives as it is taken off the run queue
+        co_await yield_now();
+        EXPECT_TRUE(waiter_ended);
+        EXPECT_EQ(ctx.fired, 1);
+        EXPECT_TRUE(flag.is_set());
+        co_await flag.wait();  // the kept set
+    };
+    loop.run(main());
+    detail::set_step_hook(nullptr, nullptr);
+    EXPECT_EQ(loop.stats().inbox_nodes, 1u);
+}
+
 }  // namespace

@@ -66,6 +66,12 @@ class Loop {
         detail::step_hook(detail::StepPoint::run_queue_push);
         ready_.push(t, high || (f & detail::kHigh));
     }
+    // Task context: acts on a TaskWake (from the inbox, or directly by a waker in task context).
+    void take_wake(detail::TaskWake* w) noexcept {
+        detail::TaskBase* t = w->task;
+        w->task = nullptr;
+        make_ready(t, w->tag != 0);
+    }
     void add_timer(detail::TimerNode* n) noexcept;
     void remove_timer(detail::TimerNode* n) noexcept;
     detail::TaskBase* running() const noexcept { return running_; }
@@ -103,6 +109,8 @@ class Loop {
     void step(detail::TaskBase* t) noexcept;
     void complete(detail::TaskBase* t) noexcept;
     void drain_inbox() noexcept;
+    void drain_nodes(detail::InboxNode* oldest) noexcept;
+    detail::TaskBase* take_lone_wake() noexcept;
     void run_callbacks() noexcept;
     void fire_timers() noexcept;
     void idle() noexcept;

@@ -8,11 +8,20 @@
 
 namespace irqio::detail {
 
+struct TaskBase;
+
 struct InboxNode {
     InboxNode* next = nullptr;
     void (*drain)(InboxNode*) noexcept = nullptr;  // task context: act on what was signalled
     std::atomic<uint8_t> queued{0};
     uint8_t tag = 0;  // the owner's own use (it fills padding): a flag waiter's priority
+};
+
+// A node whose whole job is to make one task ready; `drain` stays null, the loop knows the kind.
+// Posted at most once per wait, by whoever claims the waiter; the loop clears `task` as it takes
+// it.
+struct TaskWake : InboxNode {
+    TaskBase* task = nullptr;
 };
 
 class IsrInbox {
@@ -57,7 +66,9 @@ class IsrInbox {
     }
     // Task context: takes everything, oldest first.
     InboxNode* take_all() noexcept {
-        InboxNode* n = take_lifo();
+        return oldest_first(take_lifo());
+    }
+    static InboxNode* oldest_first(InboxNode* n) noexcept {
         InboxNode* fifo = nullptr;
         while (n) {
             InboxNode* next = n->next;

@@ -1,6 +1,8 @@
 // ThreadSafeFlag: a self-clearing flag for one waiting task, set from any context.
-// One atomic word: clear, set, or the waiting Awaiter. A set() that finds a waiter claims it and
-// hands the Awaiter's own inbox node to the waiter's loop; a set() before wait() is kept.
+// One atomic word: clear, set, or the waiting Awaiter. set() swaps in "set"; finding a waiter
+// there, it hands the Awaiter's own inbox node to the waiter's loop. The waiter clears the flag as
+// it resumes, so sets until then merge, and a waiter cancelled before it resumes leaves the flag
+// set.
 #pragma once
 #include <atomic>
 #include <coroutine>
@@ -24,29 +26,26 @@ class ThreadSafeFlag {
     void clear() noexcept { consume(); }
     bool is_set() const noexcept { return detail::load_acquire(word_) == kSet; }
 
-    // Invariant: task_ is non-null from suspension until the loop takes the wake (drain), and
-    // while it is non-null the node is either named by the flag's word or posted to the loop.
+    // Invariant: wake_.task is non-null from suspension until the loop takes the wake, and while
+    // it is non-null the node is either named by the flag's word or posted to the loop.
     class Awaiter {
       public:
         Awaiter(ThreadSafeFlag* f, Priority p) noexcept : f_(f) {
-            node_.tag = static_cast<uint8_t>(p);
+            wake_.tag = static_cast<uint8_t>(p);
         }
-        Awaiter(Awaiter&& o) noexcept : Awaiter(o.f_, static_cast<Priority>(o.node_.tag)) {}
+        Awaiter(Awaiter&& o) noexcept : Awaiter(o.f_, static_cast<Priority>(o.wake_.tag)) {}
         Awaiter(const Awaiter&) = delete;
         ~Awaiter() {
-            if (task_) f_->withdraw(*this);  // destroyed while waiting (cancelled)
+            if (wake_.task) f_->withdraw(*this);  // destroyed while waiting (cancelled)
         }
         bool await_ready() noexcept { return f_->consume(); }
         bool await_suspend(std::coroutine_handle<> h) noexcept;
-        // The flag clears itself as its waiter resumes: sets since the wake merge into it.
         void await_resume() noexcept { f_->consume(); }
 
       private:
         friend class ThreadSafeFlag;
-        static void drain(detail::InboxNode* n) noexcept;
-        detail::InboxNode node_{nullptr, &Awaiter::drain};  // first member
+        detail::TaskWake wake_;  // first member: the flag's word holds this Awaiter's address
         ThreadSafeFlag* f_;
-        detail::TaskBase* task_ = nullptr;
     };
     // Task context, one waiter at a time. `Priority::high`: runs before all normal ready tasks.
     Awaiter wait(Priority prio = Priority::normal) noexcept { return Awaiter(this, prio); }
@@ -61,21 +60,6 @@ class ThreadSafeFlag {
         if (detail::load_acquire(word_) != kSet) return false;
         word_.store(kClear, std::memory_order_relaxed);
         return true;
-    }
-    // Any context: clear -> set, set -> set, waiter -> clear; returns what the word held.
-    IRQIO_INLINE uintptr_t claim() noexcept {
-#if IRQIO_UNIPROCESSOR || IRQIO_NO_CAS
-        port::IrqState s = port::irq_save();
-        const uintptr_t w = word_.load(std::memory_order_relaxed);
-        word_.store(w <= kSet ? kSet : kClear, std::memory_order_relaxed);
-        port::irq_restore(s);
-        return w;
-#else
-        uintptr_t w = word_.load(std::memory_order_relaxed);
-        while (!detail::atomic_cas(word_, w, w <= kSet ? kSet : kClear)) {
-        }
-        return w;
-#endif
     }
     void withdraw(Awaiter& a) noexcept;
     std::atomic<uintptr_t> word_{kClear};
