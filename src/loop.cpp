@@ -91,10 +91,10 @@ void Loop::abort_running(Error why) noexcept {
 }
 
 void Loop::step(TaskBase* t) noexcept {
-    t->flags &= ~detail::kQueued;
     detail::step_hook(detail::StepPoint::run_queue_pop);
-    const uint16_t f = t->flags;
+    const uint16_t f = t->flags & ~detail::kQueued;
     if (f & detail::kCancelReq) {
+        t->flags = f;
         complete(t);
         return;
     }
@@ -170,12 +170,18 @@ TaskBase* Loop::take_lone_wake() noexcept {
 }
 
 void Loop::post(detail::InboxNode* n) noexcept {
-    if (!inbox_.post(n)) return;  // already on its way
+    if (inbox_.post(n)) wake_sleeper();  // (not again when it is already on its way)
+}
+
+void Loop::post_wake(detail::TaskWake* w) noexcept {
+    inbox_.push(w);
+    wake_sleeper();
+}
+
+void Loop::wake_sleeper() noexcept {
     if (irq_wakes_idle())
         return;  // the loop looks for work with interrupts masked before it sleeps
-    if (detail::load_sc(sleeping_) && detail::atomic_exchange(sleeping_, false)) {
-        port_.notify();
-    }
+    if (detail::load_sc(sleeping_) && detail::atomic_exchange(sleeping_, false)) port_.notify();
 }
 
 void Loop::fire_timers() noexcept {

@@ -15,7 +15,7 @@ void ThreadSafeFlag::set() noexcept {
     if (l->in_task_context())
         l->take_wake(wake);  // the waiter's own loop: ready at once, no trip via the inbox
     else
-        l->post(wake);
+        l->post_wake(wake);
 }
 
 bool ThreadSafeFlag::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {

@@ -8,7 +8,10 @@ instructions, independent of host speed.
 Method: QEMU runs the program with -singlestep (one instruction per translated block) and
 -d exec,nochain (log every block executed, no chaining), so every executed instruction is one
 "Trace" line with its PC. Exception entry and return are not instructions and are not counted.
-The count is taken in the last occurrence of <handler> before the last call of <marker>; the
+With -icount, QEMU runs an instruction that touches a device register a second time (it
+re-translates the block so the access is exact), and the log shows that PC twice in a row; those
+repeats are merged, as the core executes the instruction once (nothing on the measured path branches
+to itself). The count is taken in the last occurrence of <handler> before the last call of <marker>; the
 program (tests/cortex_m/latency.cpp) repeats identical rounds so the last one is warm and
 representative. Prints the total and the instructions spent per function along the path.
 With --max, exits 1 if the total exceeds N (a CTest regression check).
@@ -120,13 +123,15 @@ def main():
     if begin is None:
         print("measure-latency: no handler entry before the marker", file=sys.stderr)
         return 2
-    path = pcs[begin:end]
+    path = [pc for i, pc in enumerate(pcs[begin:end], begin) if i == begin or pcs[i - 1] != pc]
+    merged = end - begin - len(path)
     per_fn = collections.OrderedDict()
     for pc in path:
         fn = function_of(pc, ranges)
         per_fn[fn] = per_fn.get(fn, 0) + 1
     names = demangle(list(per_fn), args.prefix + "c++filt")
-    print(f"instructions from {args.handler} entry to {args.marker}: {len(path)}")
+    print(f"instructions from {args.handler} entry to {args.marker}: {len(path)}"
+          + (f" ({merged} device-access re-execution(s) by QEMU not counted)" if merged else ""))
     for fn, n in per_fn.items():
         print(f"  {n:4d}  {names.get(fn, fn)}")
     if args.max is not None and len(path) > args.max:

@@ -55,6 +55,8 @@ IRQIO_INLINE void store_release(std::atomic<T>& a, std::type_identity_t<T> v) no
 }
 #endif
 
+// atomic_cas is strong: it fails only when the value differs from `expected` (an interrupt between
+// ldrex and strex must not pass for a change), so a single call can decide.
 #if IRQIO_NO_CAS
 template <class T>
 IRQIO_INLINE T atomic_exchange(std::atomic<T>& a, T v) noexcept {
@@ -95,8 +97,8 @@ IRQIO_INLINE T atomic_exchange(std::atomic<T>& a, T v) noexcept {
 template <class T>
 IRQIO_INLINE bool atomic_cas(std::atomic<T>& a, T& expected, T desired) noexcept {
     context_fence();
-    bool ok = a.compare_exchange_weak(expected, desired, std::memory_order_relaxed,
-                                      std::memory_order_relaxed);
+    bool ok = a.compare_exchange_strong(expected, desired, std::memory_order_relaxed,
+                                        std::memory_order_relaxed);
     context_fence();
     return ok;
 }
@@ -114,8 +116,8 @@ IRQIO_INLINE T atomic_exchange(std::atomic<T>& a, T v) noexcept {
 }
 template <class T>
 IRQIO_INLINE bool atomic_cas(std::atomic<T>& a, T& expected, T desired) noexcept {
-    return a.compare_exchange_weak(expected, desired, std::memory_order_seq_cst,
-                                   std::memory_order_seq_cst);
+    return a.compare_exchange_strong(expected, desired, std::memory_order_seq_cst,
+                                     std::memory_order_seq_cst);
 }
 template <class T>
 IRQIO_INLINE T atomic_fetch_add(std::atomic<T>& a, T v) noexcept {

@@ -82,6 +82,8 @@ class Loop {
     void abort_running(Error why) noexcept;
     // Any context: queue an external wake; notifies the port only if the loop may be asleep.
     void post(detail::InboxNode* n) noexcept;
+    // Any context: queues the TaskWake of a waiter the caller has just claimed (so only it posts).
+    void post_wake(detail::TaskWake* w) noexcept;
     // Any context: run fn(arg) soon in task context, FIFO; false when the ring is full.
     bool schedule(void (*fn)(void*), void* arg) noexcept;
     void hold_callbacks() noexcept { ++callback_holds_; }
@@ -114,6 +116,7 @@ class Loop {
     void run_callbacks() noexcept;
     void fire_timers() noexcept;
     void idle() noexcept;
+    void wake_sleeper() noexcept;
     void cancel_all_and_settle() noexcept;
     detail::TaskBase* start_main(detail::TaskBase* t) noexcept;
 

@@ -40,6 +40,14 @@ class IsrInbox {
         port::irq_restore(s);
         return fresh;
     }
+    // Any context: pushes a node that only the caller can be posting (so it is not queued).
+    IRQIO_INLINE void push(InboxNode* n) noexcept {
+        port::IrqState s = port::irq_save();
+        n->queued.store(1, std::memory_order_relaxed);
+        n->next = head_.load(std::memory_order_relaxed);
+        head_.store(n, std::memory_order_relaxed);
+        port::irq_restore(s);
+    }
     // Task context: takes everything, newest first.
     IRQIO_INLINE InboxNode* take_lifo() noexcept {
         port::IrqState s = port::irq_save();
@@ -51,11 +59,12 @@ class IsrInbox {
 #else
     bool post(InboxNode* n) noexcept {
         if (atomic_exchange<uint8_t>(n->queued, 1) != 0) return false;  // already on its way
-        InboxNode* old = head_.load(std::memory_order_relaxed);
-        do {
-            n->next = old;
-        } while (!atomic_cas(head_, old, n));
+        link(n);
         return true;
+    }
+    void push(InboxNode* n) noexcept {
+        store_sc(n->queued, 1);
+        link(n);
     }
     InboxNode* take_lifo() noexcept {
         return atomic_exchange<InboxNode*>(head_, nullptr);
@@ -80,6 +89,14 @@ class IsrInbox {
     }
 
   private:
+#if !(IRQIO_UNIPROCESSOR || IRQIO_NO_CAS)
+    void link(InboxNode* n) noexcept {
+        InboxNode* old = head_.load(std::memory_order_relaxed);
+        do {
+            n->next = old;
+        } while (!atomic_cas(head_, old, n));
+    }
+#endif
     std::atomic<InboxNode*> head_{nullptr};
 };
 
