@@ -134,11 +134,13 @@ void Loop::complete(TaskBase* t) noexcept {
 }
 
 void Loop::drain_inbox() noexcept {
-    if (!inbox_.empty()) drain_nodes(inbox_.take_all());
+    if (inbox_.empty()) return;
+    detail::InboxNode* n = inbox_.take_all();
+    detail::step_hook(detail::StepPoint::inbox_take);
+    drain_nodes(n);
 }
 
 void Loop::drain_nodes(detail::InboxNode* n) noexcept {
-    detail::step_hook(detail::StepPoint::inbox_take);
     while (n) {
         detail::InboxNode* next = n->next;
         detail::store_sc(n->queued, 0);  // a set from now on queues it again
@@ -157,6 +159,7 @@ void Loop::drain_nodes(detail::InboxNode* n) noexcept {
 TaskBase* Loop::take_lone_wake() noexcept {
     detail::InboxNode* n = inbox_.take_lifo();
     if (!n) return nullptr;
+    detail::step_hook(detail::StepPoint::inbox_take);
     if (n->next || n->drain) {
         drain_nodes(detail::IsrInbox::oldest_first(n));
         return nullptr;

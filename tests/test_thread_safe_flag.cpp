@@ -48,10 +48,17 @@ class InterruptingPort final : public Port {
     std::function<void()> irq_;
 };
 
-TEST(ThreadSafeFlag, SetBeforeWaitIsKeptAndTakenWithoutSuspending) {
+// A loop on an InterruptingPort and a flag (declared after the loop: destroyed first, when no
+// task waits any more).
+class ThreadSafeFlagTest : public ::testing::Test {
+  protected:
     InterruptingPort port;
-    Loop loop(port);
+    Loop loop{port};
     ThreadSafeFlag flag;
+};
+using InterruptWake = ThreadSafeFlagTest;
+
+TEST_F(ThreadSafeFlagTest, SetBeforeWaitIsKeptAndTakenWithoutSuspending) {
     auto main = [&]() -> Task<void> {
         {
             IsrScope isr;
@@ -67,10 +74,7 @@ TEST(ThreadSafeFlag, SetBeforeWaitIsKeptAndTakenWithoutSuspending) {
     loop.run(main());
 }
 
-TEST(ThreadSafeFlag, InterruptDuringSleepWakesTheWaiterOnceAndItClearsAsItResumes) {
-    InterruptingPort port;
-    Loop loop(port);
-    ThreadSafeFlag flag;
+TEST_F(ThreadSafeFlagTest, InterruptDuringSleepWakesTheWaiterOnceAndItClearsAsItResumes) {
     int woke = 0;
     auto waiter = [&]() -> Task<void> {
         co_await flag.wait();
@@ -89,10 +93,7 @@ TEST(ThreadSafeFlag, InterruptDuringSleepWakesTheWaiterOnceAndItClearsAsItResume
     loop.run(main());
 }
 
-TEST(ThreadSafeFlag, SetFromTaskContextMakesTheWaiterReady) {
-    InterruptingPort port;
-    Loop loop(port);
-    ThreadSafeFlag flag;
+TEST_F(ThreadSafeFlagTest, SetFromTaskContextMakesTheWaiterReady) {
     std::vector<std::string> order;
     auto waiter = [&]() -> Task<void> {
         co_await flag.wait();
@@ -109,10 +110,7 @@ TEST(ThreadSafeFlag, SetFromTaskContextMakesTheWaiterReady) {
     EXPECT_EQ(order, (std::vector<std::string>{"setter", "waiter"}));
 }
 
-TEST(ThreadSafeFlag, WaiterCancelledAfterAWakeLeavesTheFlagSet) {
-    InterruptingPort port;
-    Loop loop(port);
-    ThreadSafeFlag flag;
+TEST_F(ThreadSafeFlagTest, WaiterCancelledAfterAWakeLeavesTheFlagSet) {
     auto waiter = [&]() -> Task<void> { co_await flag.wait(); };
     auto main = [&]() -> Task<void> {
         auto h = create_task(waiter());
@@ -132,10 +130,7 @@ TEST(ThreadSafeFlag, WaiterCancelledAfterAWakeLeavesTheFlagSet) {
     loop.run(main());
 }
 
-TEST(ThreadSafeFlag, WaiterCancelledWithoutASetLeavesItClear) {
-    InterruptingPort port;
-    Loop loop(port);
-    ThreadSafeFlag flag;
+TEST_F(ThreadSafeFlagTest, WaiterCancelledWithoutASetLeavesItClear) {
     auto waiter = [&]() -> Task<void> { co_await flag.wait(); };
     auto main = [&]() -> Task<void> {
         auto h = create_task(waiter());
@@ -168,10 +163,9 @@ TEST(ThreadSafeFlagDeathTest, SecondWaiterIsAnAssertion) {
 
 // Several wakes from one interrupt go through the run queue in the order they were made; a timer
 // that fell due during the same sleep fires in the next pass.
-TEST(InterruptWake, SeveralWakesFromOneInterruptRunInOrder) {
-    InterruptingPort port;
-    Loop loop(port);
-    ThreadSafeFlag a, b;
+TEST_F(InterruptWake, SeveralWakesFromOneInterruptRunInOrder) {
+    ThreadSafeFlag& a = flag;
+    ThreadSafeFlag b;
     Event ev;
     std::vector<std::string> order;
     auto on = [&](ThreadSafeFlag& f, const char* name) -> Task<void> {
@@ -208,10 +202,7 @@ TEST(InterruptWake, SeveralWakesFromOneInterruptRunInOrder) {
     EXPECT_EQ(order, (std::vector<std::string>{"b", "event", "a", "timer"}));
 }
 
-TEST(InterruptWake, LoneWakeRunsInTheSamePassAsTheSleep) {
-    InterruptingPort port;
-    Loop loop(port);
-    ThreadSafeFlag flag;
+TEST_F(InterruptWake, LoneWakeRunsInTheSamePassAsTheSleep) {
     LoopStats::Count passes_at_sleep = 0, passes_at_wake = 0;
     auto waiter = [&]() -> Task<void> {
         passes_at_sleep = loop.stats().passes;
