@@ -6,29 +6,17 @@ drain, on the default event loop (no uvloop). Prints "port N" once listening; SI
     echo_asyncio.py [--port=0] [--mode=chunk|line]
 """
 import asyncio
+import functools
 import resource
 import signal
 import sys
 
 
-async def echo_chunk(reader, writer):
+async def echo(reader, writer, line):
+    """Echoes what arrives: whole lines (--mode=line) or whatever chunk is there (--mode=chunk)."""
     try:
         while True:
-            data = await reader.read(4096)
-            if not data:
-                break
-            writer.write(data)
-            await writer.drain()
-    except (ConnectionError, asyncio.CancelledError):
-        pass
-    finally:
-        writer.close()
-
-
-async def echo_line(reader, writer):
-    try:
-        while True:
-            data = await reader.readline()
+            data = await (reader.readline() if line else reader.read(4096))
             if not data:
                 break
             writer.write(data)
@@ -51,7 +39,7 @@ async def main():
             sys.exit(2)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    handler = echo_line if mode == "line" else echo_chunk
+    handler = functools.partial(echo, line=(mode == "line"))
     server = await asyncio.start_server(handler, "127.0.0.1", port, backlog=4096)
     print(f"port {server.sockets[0].getsockname()[1]}", flush=True)
     stop = asyncio.Event()
