@@ -5,6 +5,7 @@
 #pragma once
 #include <coroutine>
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <utility>
 
@@ -27,8 +28,14 @@ struct QueueStorage<T, 0> {
     std::size_t cap;
     explicit QueueStorage(std::size_t c) noexcept
         : bytes(static_cast<unsigned char*>(
-              ::operator new(c * sizeof(T), std::align_val_t(alignof(T)), std::nothrow))),
+              ::operator new(size_for(c), std::align_val_t(alignof(T)), std::nothrow))),
           cap(bytes ? c : 0) {}
+    // A capacity whose size in bytes does not fit in a size_t is a documented assertion (it
+    // would otherwise wrap around to a small block).
+    static std::size_t size_for(std::size_t c) noexcept {
+        IRQIO_ASSERT(c <= SIZE_MAX / sizeof(T), "Queue capacity * sizeof(T) overflows size_t");
+        return c * sizeof(T);
+    }
     ~QueueStorage() { ::operator delete(bytes, std::align_val_t(alignof(T))); }
     T* slots() noexcept { return reinterpret_cast<T*>(bytes); }
     std::size_t capacity() const noexcept { return cap; }
@@ -38,7 +45,9 @@ struct QueueStorage<T, 0> {
 template <class T, std::size_t N = 0>
 class Queue {
   public:
-    // For N == 0 the capacity comes from here (and must be > 0); for N > 0 it is N.
+    // For N == 0 the capacity comes from here and is heap storage. Documented assertions: a
+    // capacity of 0, one whose size in bytes (capacity * sizeof(T)) overflows size_t, or one the
+    // heap cannot give. For N > 0 the capacity is N (static storage).
     explicit Queue(std::size_t capacity = N) noexcept : store_(capacity) {
         IRQIO_ASSERT(store_.capacity() > 0, "Queue needs a capacity > 0 (or no memory for it)");
     }
