@@ -35,6 +35,8 @@ const char* to_string(Error e) noexcept {
             return "overrun";
         case Error::too_long:
             return "too_long";
+        case Error::not_found:
+            return "not_found";
     }
     return "unknown";
 }

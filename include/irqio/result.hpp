@@ -26,6 +26,7 @@ enum class Error : uint8_t {
     nack,
     overrun,
     too_long,
+    not_found,  // the named thing (a path, a device) does not exist
 };
 
 const char* to_string(Error e) noexcept;

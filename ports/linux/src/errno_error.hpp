@@ -15,8 +15,9 @@ inline Error error_from_errno(int err) noexcept {
         case EPIPE:
         case ECONNREFUSED:
         case ENOTCONN:
-        case ENOENT:  // connecting to a UNIX socket path that does not exist
             return Error::closed;
+        case ENOENT:  // a path that does not exist (a UNIX socket, a device): nobody to close
+            return Error::not_found;
         case ETIMEDOUT:
             return Error::timed_out;
         case EBADF:

@@ -16,7 +16,9 @@ namespace irqio {
 // Connects to host:port (a numeric address or a name; name lookup blocks the loop, as
 // getaddrinfo does). Error::closed when refused, Error::invalid_argument for an unknown host.
 Task<Result<Connection>> open_connection(const char* host, uint16_t port, StreamOptions opts = {});
-// Connects to the UNIX-domain stream socket at `path`.
+// Connects to the UNIX-domain stream socket at `path`. Error::not_found when nothing exists at
+// `path`, Error::closed when a socket file is there but nobody listens on it,
+// Error::invalid_argument for a path too long for a socket address.
 Task<Result<Connection>> open_unix_connection(const char* path, StreamOptions opts = {});
 
 // Runs for each accepted connection, as a task of the server's group.
