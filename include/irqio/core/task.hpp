@@ -82,21 +82,53 @@ struct PromiseBase {
     std::suspend_always initial_suspend() noexcept { return {}; }
     void unhandled_exception() noexcept { IRQIO_ASSERT(false, "exception escaped a task"); }
 
+    // A root marks itself done for the loop; a sub-task hands its parent to the trampoline
+    // (resume_task in task_base.hpp) instead of resuming it from inside its own frame.
     struct FinalAwaiter {
         bool await_ready() noexcept { return false; }
         template <class P>
-        std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
+        void await_suspend(std::coroutine_handle<P> h) noexcept {
             TaskBase* t = header_of(h.address());
             if (t->has(kRoot)) {
                 t->flags |= kDone;  // the loop completes it when the step returns
-                return std::noop_coroutine();
+                return;
             }
-            return t->resume;  // continue the awaiting parent
+            TaskBase* root = t->next;
+            root->resume = t->resume;  // continue the awaiting parent
+            root->flags |= kHop;
         }
         void await_resume() noexcept {}
     };
     FinalAwaiter final_suspend() noexcept { return {}; }
 };
+
+template <class T>
+struct Promise;
+template <class P>
+inline constexpr bool is_task_promise_v = false;
+template <class T>
+inline constexpr bool is_task_promise_v<Promise<T>> = true;
+
+// The root task a coroutine runs in: read from the awaiting task's header (a root, or a sub-task
+// that names its root), or asked of the loop when the awaiting coroutine is not a Task.
+template <class P>
+TaskBase* root_of(std::coroutine_handle<P> h) noexcept {
+    if constexpr (is_task_promise_v<P>) {
+        TaskBase* t = P::header_of(h.address());
+        return t->has(kRoot) ? t : t->next;
+    } else {
+        return running_task();
+    }
+}
+
+// Starts the inline sub-task `child` (not yet started) from `parent` through the trampoline.
+inline void start_sub_task(TaskBase* root, TaskBase* child,
+                           std::coroutine_handle<> parent) noexcept {
+    child->resume = parent;
+    child->next = root;
+    root->resume = child->frame_handle();
+    root->flags |= kHop;
+}
 
 template <class T>
 struct Promise : PromiseBase<T> {
@@ -147,13 +179,15 @@ class [[nodiscard]] Task {
     struct Awaiter {
         handle_type h;
         bool await_ready() const noexcept { return false; }
-        std::coroutine_handle<> await_suspend(std::coroutine_handle<> parent) noexcept {
+        // The parent suspends; the trampoline starts the child (no frame nests in another).
+        template <class P>
+        void await_suspend(std::coroutine_handle<P> parent) noexcept {
             if (!h) {
                 detail::abort_running(Error::no_memory);
-                return std::noop_coroutine();
+                return;
             }
-            promise_type::header_of(h.address())->resume = parent;
-            return h;
+            detail::start_sub_task(detail::root_of(parent), promise_type::header_of(h.address()),
+                                   parent);
         }
         T await_resume() noexcept {
             if constexpr (!std::is_void_v<T>) {

@@ -28,7 +28,8 @@ enum TaskFlag : uint16_t {
     kDispose = 1 << 7,    // header holds a result with a destructor (see ResultHeader)
     kRunning = 1 << 8,    // the loop is inside this task's step
     kHasValue = 1 << 9,   // the header holds a returned value
-    kMaxFlag = kHasValue,
+    kHop = 1 << 10,       // root: resume again at `resume` (a sub-task started or finished)
+    kMaxFlag = kHop,
 };
 
 // Frames start at the platform's default new-alignment; so does every header in front of one.
@@ -36,6 +37,7 @@ inline constexpr std::size_t kFrameAlign = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
 
 // Invariants: `resume` is the innermost suspended frame for a root task and the continuation for an
 // inline sub-task; sibling links thread the task into its owner's list (loop or TaskGroup).
+// An inline sub-task is never queued, so its `next` names the root task it runs in instead.
 // On 32-bit targets the bookkeeping packs into one word, so the header is 24 B (five links + 4);
 // there a task can have at most 127 TaskHandles at once (asserted).
 struct alignas(kFrameAlign) TaskBase {
@@ -88,6 +90,19 @@ static_assert(UINTPTR_MAX > 0xFFFFFFFFu || IRQIO_MAX_FRAME_ALLOCATORS <= 7,
 struct DisposableTaskBase : TaskBase {
     void (*dispose)(TaskBase*) noexcept = nullptr;
 };
+
+// The loop's one way into a task (Loop::step). Starting or finishing an inline sub-task does not
+// resume the next frame from inside the current one (symmetric transfer needs a tail call, which
+// -O0 and ASan builds do not make): it stores that frame as the root's `resume`, sets kHop and
+// returns here, and this trampoline resumes it. So a chain of sub-tasks that complete without
+// suspending runs at a constant stack depth, with any compiler and optimisation level.
+inline void resume_task(TaskBase* t) noexcept {
+    t->resume.resume();
+    for (uint16_t f; (f = t->flags) & kHop;) {
+        t->flags = static_cast<uint16_t>(f & ~kHop);
+        t->resume.resume();
+    }
+}
 
 // Frees the header and frame block once neither the frame nor any handle needs it.
 void release_task_block(TaskBase* t) noexcept;

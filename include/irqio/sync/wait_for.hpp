@@ -131,11 +131,11 @@ class WaitForTask {
     WaitForTask(WaitForTask&& o) noexcept : task_(std::move(o.task_)), us_(o.us_) {}
     ~WaitForTask() { timer_.disarm(); }
     bool await_ready() const noexcept { return !task_.valid(); }
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<> h) noexcept {
+    // The sub-task starts through the trampoline (task_base.hpp), as a plain `co_await task`.
+    void await_suspend(std::coroutine_handle<> h) noexcept {
         parent_ = h;
         timer_.arm(this, us_, &WaitForTask::expire);
-        task_.header()->resume = h;
-        return std::coroutine_handle<>::from_address(task_.header()->frame());
+        start_sub_task(timer_.owner, task_.header(), h);
     }
     result_type await_resume() noexcept {
         timer_.disarm();
