@@ -101,7 +101,7 @@ void Loop::step(TaskBase* t) noexcept {
     running_ = t;
     t->flags = f | detail::kRunning;
     ++stats_.steps;
-    detail::resume_task(t);
+    t->resume.resume();
     running_ = nullptr;
     const uint16_t after = t->flags & ~detail::kRunning;
     t->flags = after;

@@ -82,8 +82,8 @@ struct PromiseBase {
     std::suspend_always initial_suspend() noexcept { return {}; }
     void unhandled_exception() noexcept { IRQIO_ASSERT(false, "exception escaped a task"); }
 
-    // A root marks itself done for the loop; a sub-task hands its parent to the trampoline
-    // (resume_task in task_base.hpp) instead of resuming it from inside its own frame.
+    // A root marks itself done for the loop; a sub-task continues its parent through hop_to
+    // (task_base.hpp), never by resuming it from inside its own frame.
     struct FinalAwaiter {
         bool await_ready() noexcept { return false; }
         template <class P>
@@ -93,9 +93,7 @@ struct PromiseBase {
                 t->flags |= kDone;  // the loop completes it when the step returns
                 return;
             }
-            TaskBase* root = t->next;
-            root->resume = t->resume;  // continue the awaiting parent
-            root->flags |= kHop;
+            hop_to(t->next, t->resume);  // continue the awaiting parent (task_base.hpp)
         }
         void await_resume() noexcept {}
     };
@@ -121,13 +119,12 @@ TaskBase* root_of(std::coroutine_handle<P> h) noexcept {
     }
 }
 
-// Starts the inline sub-task `child` (not yet started) from `parent` through the trampoline.
+// Starts the inline sub-task `child` (not yet started) from `parent` through hop_to.
 inline void start_sub_task(TaskBase* root, TaskBase* child,
                            std::coroutine_handle<> parent) noexcept {
     child->resume = parent;
     child->next = root;
-    root->resume = child->frame_handle();
-    root->flags |= kHop;
+    hop_to(root, child->frame_handle());
 }
 
 template <class T>
@@ -179,7 +176,8 @@ class [[nodiscard]] Task {
     struct Awaiter {
         handle_type h;
         bool await_ready() const noexcept { return false; }
-        // The parent suspends; the trampoline starts the child (no frame nests in another).
+        // The parent suspends and the child starts through hop_to (task_base.hpp). Nothing here
+        // touches this awaiter after that: the parent may have gone on, finished and gone.
         template <class P>
         void await_suspend(std::coroutine_handle<P> parent) noexcept {
             if (!h) {

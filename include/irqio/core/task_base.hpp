@@ -29,7 +29,8 @@ enum TaskFlag : uint16_t {
     kRunning = 1 << 8,    // the loop is inside this task's step
     kHasValue = 1 << 9,   // the header holds a returned value
     kHop = 1 << 10,       // root: resume again at `resume` (a sub-task started or finished)
-    kMaxFlag = kHop,
+    kHopping = 1 << 11,   // root: a trampoline (hop_to) runs on the stack, it takes the hops
+    kMaxFlag = kHopping,
 };
 
 // Frames start at the platform's default new-alignment; so does every header in front of one.
@@ -91,17 +92,34 @@ struct DisposableTaskBase : TaskBase {
     void (*dispose)(TaskBase*) noexcept = nullptr;
 };
 
-// The loop's one way into a task (Loop::step). Starting or finishing an inline sub-task does not
-// resume the next frame from inside the current one (symmetric transfer needs a tail call, which
-// -O0 and ASan builds do not make): it stores that frame as the root's `resume`, sets kHop and
-// returns here, and this trampoline resumes it. So a chain of sub-tasks that complete without
-// suspending runs at a constant stack depth, with any compiler and optimisation level.
-inline void resume_task(TaskBase* t) noexcept {
-    t->resume.resume();
-    for (uint16_t f; (f = t->flags) & kHop;) {
-        t->flags = static_cast<uint16_t>(f & ~kHop);
-        t->resume.resume();
+// Starting or finishing an inline sub-task goes on at `next` (the child, or the parent) without
+// nesting one frame's resumption in another: symmetric transfer would need a tail call, which -O0
+// and ASan builds do not make, so a chain of sub-tasks completing without suspending would grow
+// the stack by a frame pair each time. The first such hand-over in a step becomes a trampoline:
+// it resumes `next` and, while the code it runs asks for another hop (kHop), the frame it names,
+// until a frame really suspends (or the task ends). A hand-over made under it only records the
+// frame and returns. So the depth is bounded by construction, with any compiler and any level,
+// and the loop's step and the task switch pay nothing for it.
+// (A frame resumed here may destroy the one whose awaiter runs the trampoline, as a parent
+// destroys a finished child: after the loop nothing touches the awaiter or its frame.)
+[[gnu::noinline]] inline void run_hops(TaskBase* root) noexcept {
+    root->flags |= kHopping;
+    for (;;) {
+        root->resume.resume();
+        const uint16_t f = root->flags;
+        if (!(f & kHop)) {
+            root->flags = static_cast<uint16_t>(f & ~kHopping);
+            return;
+        }
+        root->flags = static_cast<uint16_t>(f & ~kHop);
     }
+}
+inline void hop_to(TaskBase* root, std::coroutine_handle<> next) noexcept {
+    root->resume = next;
+    if (root->flags & kHopping)
+        root->flags |= kHop;
+    else
+        run_hops(root);
 }
 
 // Frees the header and frame block once neither the frame nor any handle needs it.

@@ -131,7 +131,7 @@ class WaitForTask {
     WaitForTask(WaitForTask&& o) noexcept : task_(std::move(o.task_)), us_(o.us_) {}
     ~WaitForTask() { timer_.disarm(); }
     bool await_ready() const noexcept { return !task_.valid(); }
-    // The sub-task starts through the trampoline (task_base.hpp), as a plain `co_await task`.
+    // The sub-task starts through hop_to (task_base.hpp), as in a plain `co_await task`.
     void await_suspend(std::coroutine_handle<> h) noexcept {
         parent_ = h;
         timer_.arm(this, us_, &WaitForTask::expire);
