@@ -1,6 +1,7 @@
 // wait_for(awaitable, duration): the awaitable's outcome, or Error::timed_out once the time is up.
-// On timeout the inner wait is destroyed before wait_for returns (a Task's locals, its waits, all),
-// so its cleanup has run. If the inner wait was woken first, it wins: nothing it received is lost.
+// On timeout the inner wait is destroyed before wait_for returns (a Task's locals, its waits, all;
+// a TaskHandle's task is cancelled and waited for), so its cleanup has run. If the inner wait was
+// woken first, it wins: nothing it received is lost.
 #pragma once
 #include <chrono>
 #include <coroutine>
@@ -164,19 +165,44 @@ class WaitForTask {
     uint64_t us_;
 };
 
+// wait_for on a TaskHandle: the task is not ours to destroy, so on timeout it is cancelled and
+// waited for: wait_for returns timed_out once its frame (and every cleanup in it: awaiters,
+// transfers' aborts) is gone. If the task finished before the timer fired, its outcome wins.
 template <class U>
-class WaitForHandle : public WaitFor<typename TaskHandle<U>::Awaiter> {
+class WaitForHandle {
   public:
-    WaitForHandle(const TaskHandle<U>& h, uint64_t us) noexcept
-        : WaitFor<typename TaskHandle<U>::Awaiter>(h.operator co_await(), us), h_(h) {}
-    auto await_resume() noexcept {
-        auto r = WaitFor<typename TaskHandle<U>::Awaiter>::await_resume();
-        if (!r.ok() && r.error() == Error::timed_out) h_.cancel();  // the inner work is cancelled
-        return r;
+    using result_type = Result<U>;
+    WaitForHandle(const TaskHandle<U>& h, uint64_t us) noexcept : h_(h), us_(us) {}
+    WaitForHandle(WaitForHandle&& o) noexcept : h_(o.h_), us_(o.us_) {}
+    ~WaitForHandle() {
+        timer_.disarm();
+        if (node_.state == WaitNode::linked) unawait_task(h_.base(), &node_);
+    }
+    bool await_ready() const noexcept { return h_.done(); }
+    void await_suspend(std::coroutine_handle<> h) noexcept {
+        await_task(h_.base(), &node_, h);
+        timer_.arm(this, us_, &WaitForHandle::expire);
+    }
+    result_type await_resume() noexcept {
+        timer_.disarm();
+        node_.state = WaitNode::idle;
+        if (timer_.timed_out) return Error::timed_out;
+        return h_.result();
     }
 
   private:
+    static void expire(CallbackTimer* cb) noexcept {
+        auto* self = static_cast<WaitForHandle*>(static_cast<TimeoutTimer*>(cb)->self);
+        if (self->timer_.owner->has(kQueued)) return;  // the task finished first: it wins
+        self->timer_.timed_out = true;
+        // Still linked as an awaiter of the task: its completion (the cancellation finished, its
+        // frame destroyed) is what wakes us.
+        self->h_.cancel();
+    }
     TaskHandle<U> h_;
+    WaitNode node_{};
+    TimeoutTimer timer_;
+    uint64_t us_;
 };
 
 }  // namespace detail
