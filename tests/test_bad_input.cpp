@@ -61,4 +61,50 @@ TEST(BadInput, UnixConnectToMissingPathIsNotFound) {
     ::unlink(idle.c_str());
 }
 
+// ---------------------------------------------------------------- ThreadSafeQueue<T, 1>
+
+// A capacity of 1 (2^0) is a power of two like any other; full() says what try_put would do.
+TEST(BadInput, ThreadSafeQueueOfOneAndFull) {
+    ThreadSafeQueue<int, 1> q;
+    EXPECT_EQ(q.capacity(), 1u);
+    EXPECT_FALSE(q.full());
+    for (int i = 0; i < 1000; ++i) {
+        ASSERT_TRUE(q.try_put(i));
+        EXPECT_TRUE(q.full());
+        EXPECT_FALSE(q.try_put(-1));  // full: refused and counted
+        Result<int> r = q.try_get();
+        ASSERT_TRUE(r.ok());
+        EXPECT_EQ(*r, i);
+        EXPECT_FALSE(q.full());
+        EXPECT_EQ(q.try_get().error(), Error::empty);
+    }
+    EXPECT_EQ(q.dropped(), 1000u);
+
+    ThreadSafeQueue<int, 4> q4;
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_FALSE(q4.full());
+        EXPECT_TRUE(q4.try_put(i));
+    }
+    EXPECT_TRUE(q4.full());
+    EXPECT_FALSE(q4.try_put(4));
+    EXPECT_TRUE(q4.try_get().ok());
+    EXPECT_FALSE(q4.full());
+
+    // Awaited both ways through the one slot: every item in order, none lost.
+    auto main = [&]() -> Task<void> {
+        constexpr int kItems = 500;
+        auto producer = [&]() -> Task<void> {
+            for (int i = 0; i < kItems; ++i) EXPECT_TRUE((co_await q.put(i)).ok());
+        };
+        auto h = create_task(producer());
+        for (int i = 0; i < kItems; ++i) {
+            Result<int> r = co_await q.get();
+            EXPECT_EQ(r.value_or(-1), i);
+        }
+        (void)co_await h;
+        EXPECT_TRUE(q.empty());
+    };
+    run(main());
+}
+
 }  // namespace

@@ -1,6 +1,7 @@
 // MpmcRing<T, N>: a bounded ring that any context may push to and pop from without a lock.
 // Each cell carries a sequence number (Vyukov's scheme), so producers and consumers never share a
-// slot.
+// slot. N is any power of two, 1 included: with one cell, "full for position p" (p + 1) would equal
+// "free for position p + 1", so the sequence numbers then advance by two per position (kStep).
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -14,11 +15,13 @@ namespace irqio::detail {
 
 template <class T, uint32_t N>
 class MpmcRing {
-    static_assert(N >= 2 && (N & (N - 1)) == 0, "capacity must be a power of two");
+    static_assert(N >= 1 && (N & (N - 1)) == 0, "capacity must be a power of two (1, 2, 4, ...)");
+    // A cell free for position p holds p * kStep, full for p holds p * kStep + 1.
+    static constexpr uint32_t kStep = N == 1 ? 2 : 1;
 
   public:
     MpmcRing() noexcept {
-        for (uint32_t i = 0; i < N; ++i) cells_[i].seq.store(i, std::memory_order_relaxed);
+        for (uint32_t i = 0; i < N; ++i) cells_[i].seq.store(i * kStep, std::memory_order_relaxed);
     }
     ~MpmcRing() {
         if constexpr (!std::is_trivially_destructible_v<T>) {
@@ -35,7 +38,7 @@ class MpmcRing {
         Cell* c;
         for (;;) {
             c = &cells_[pos & (N - 1)];
-            int32_t dif = static_cast<int32_t>(detail::load_acquire(c->seq) - pos);
+            int32_t dif = static_cast<int32_t>(detail::load_acquire(c->seq) - pos * kStep);
             if (dif == 0) {
                 if (atomic_cas(enq_, pos, pos + 1)) break;
             } else if (dif < 0) {
@@ -45,7 +48,7 @@ class MpmcRing {
             }
         }
         new (c->data) T(std::forward<U>(v));
-        detail::store_release(c->seq, pos + 1);
+        detail::store_release(c->seq, pos * kStep + 1);
         return true;
     }
     bool pop(T& out) noexcept {
@@ -53,7 +56,7 @@ class MpmcRing {
         Cell* c;
         for (;;) {
             c = &cells_[pos & (N - 1)];
-            int32_t dif = static_cast<int32_t>(detail::load_acquire(c->seq) - (pos + 1));
+            int32_t dif = static_cast<int32_t>(detail::load_acquire(c->seq) - (pos * kStep + 1));
             if (dif == 0) {
                 if (atomic_cas(deq_, pos, pos + 1)) break;
             } else if (dif < 0) {
@@ -65,7 +68,7 @@ class MpmcRing {
         T* p = std::launder(reinterpret_cast<T*>(c->data));
         out = std::move(*p);
         p->~T();
-        detail::store_release(c->seq, pos + N);
+        detail::store_release(c->seq, (pos + N) * kStep);
         return true;
     }
     uint32_t size() const noexcept {

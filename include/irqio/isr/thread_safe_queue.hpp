@@ -1,4 +1,5 @@
 // ThreadSafeQueue<T, N>: fixed storage, any context may try_put/try_get; tasks may also await.
+// N is the capacity, a power of two (1, 2, 4, 8, ...: a compile-time check).
 // A full queue refuses and counts the drop; a task waiting for data (or space) is woken via the
 // inbox.
 #pragma once
@@ -60,6 +61,9 @@ class ThreadSafeQueue {
         return ring_.size() + (has_stash_.load(std::memory_order_relaxed) ? 1u : 0u);
     }
     bool empty() const noexcept { return size() == 0; }
+    // Any context, a snapshot (other contexts may change it at once): true while try_put would
+    // refuse, as Queue::full().
+    bool full() const noexcept { return ring_.size() >= N; }
     static constexpr uint32_t capacity() noexcept { return N; }
 
     class GetAwaiter {
@@ -72,10 +76,10 @@ class ThreadSafeQueue {
             else if (node_.state == detail::WaitNode::woken)
                 q_->give_back(std::move(slot_));
         }
-        bool await_ready() noexcept { return q_->getters_.empty() && q_->take(slot_); }
+        bool await_ready() noexcept { return q_->getters_.empty() && q_->take_now(slot_); }
         bool await_suspend(std::coroutine_handle<> h) noexcept {
             q_->bind(kWantData);
-            if (q_->getters_.empty() && q_->take(slot_)) return false;  // raced a put
+            if (q_->getters_.empty() && q_->take_now(slot_)) return false;  // raced a put
             link(q_->getters_, h);
             return true;
         }
@@ -108,10 +112,10 @@ class ThreadSafeQueue {
         ~PutAwaiter() {
             if (node_.state == detail::WaitNode::linked) q_->putters_.remove(&node_);
         }
-        bool await_ready() noexcept { return q_->putters_.empty() && q_->ring_.push(v_); }
+        bool await_ready() noexcept { return q_->putters_.empty() && q_->push_now(v_); }
         bool await_suspend(std::coroutine_handle<> h) noexcept {
             q_->bind(kWantSpace);
-            if (q_->putters_.empty() && q_->ring_.push(v_)) return false;
+            if (q_->putters_.empty() && q_->push_now(v_)) return false;
             detail::TaskBase* t = Loop::current()->running();
             t->resume = h;
             node_.task = t;
@@ -153,6 +157,18 @@ class ThreadSafeQueue {
             serve();
         else
             l->post(&node_);
+    }
+    // Task context, an awaited put or get that did not wait: a task waiting on the other side
+    // (a getter for this item, a putter for this slot) is served, as after try_put / try_get.
+    bool push_now(const T& v) noexcept {
+        if (!ring_.push(v)) return false;
+        if (detail::load_sc(want_) & kWantData) signal();
+        return true;
+    }
+    bool take_now(T& out) noexcept {
+        if (!take(out)) return false;
+        if (detail::load_sc(want_) & kWantSpace) signal();
+        return true;
     }
     // Task context: the oldest item: the one a cancelled getter gave back, else the ring's first.
     bool take(T& out) noexcept {
