@@ -11,6 +11,8 @@
 
 #include "irqio/irqio.hpp"
 #include "irqio/linux_io.hpp"
+#include "irqio/periph/periph.hpp"
+#include "irqio/sim/board.hpp"
 
 using namespace irqio;
 
@@ -103,6 +105,37 @@ TEST(BadInput, ThreadSafeQueueOfOneAndFull) {
         }
         (void)co_await h;
         EXPECT_TRUE(q.empty());
+    };
+    run(main());
+}
+
+// ---------------------------------------------------------------- Adc::next_block()
+
+// On an ADC that is not running, next_block() gives Error::closed at once; a task already waiting
+// when stop() is called is woken with Error::closed.
+TEST(BadInput, AdcNextBlockOnStoppedAdcIsClosed) {
+    sim::Board board;
+    std::vector<uint16_t> storage(2 * 256);
+    Adc adc(board.adc1(), storage, 2);
+    auto main = [&]() -> Task<void> {
+        Result<AdcBlock> never = co_await wait_for_ms(adc.next_block(), 300);  // never started
+        EXPECT_EQ(never.error(), Error::closed) << to_string(never.error());
+
+        EXPECT_TRUE(adc.start(1000).ok());  // 256 ms per block: nothing comes in the next 20 ms
+        // Gives the error as a number (a Result<Error> would not say which is the error).
+        auto waiter = [&]() -> Task<int> {
+            co_return static_cast<int>((co_await adc.next_block()).error());
+        };
+        auto h = create_task(waiter());
+        co_await sleep_ms(20);
+        EXPECT_FALSE(h.done());
+        adc.stop();
+        Result<int> woken = co_await wait_for_ms(h, 300);
+        EXPECT_TRUE(woken.ok()) << to_string(woken.error());  // not timed_out: it was woken
+        EXPECT_EQ(woken.value_or(-1), static_cast<int>(Error::closed));
+
+        Result<AdcBlock> after = co_await wait_for_ms(adc.next_block(), 300);  // stopped
+        EXPECT_EQ(after.error(), Error::closed) << to_string(after.error());
     };
     run(main());
 }

@@ -12,6 +12,10 @@
 //
 // Three ways: awaited (next_block / next_free), polled (ready(), try_block() / try_free()),
 // blocking (next_block_blocking() / next_free_blocking()).
+//
+// Adc::next_block() and next_block_blocking() on an ADC that is not running (never started, or
+// stopped) give Error::closed at once, and stop() wakes a task waiting in next_block() with
+// Error::closed.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -56,11 +60,12 @@ class Adc final : private BlockSink {
         running_ = r.ok();
         return r;
     }
-    // Returns once the DMA has stopped writing.
+    // Returns once the DMA has stopped writing. A task waiting in next_block() gets Error::closed.
     void stop() noexcept {
         if (!running_) return;
         d_->adc_stop();
         running_ = false;
+        flag_.set();  // the waiter's condition (HasBlock) now holds: it resumes with closed
     }
     bool running() const noexcept { return running_; }
 
@@ -76,10 +81,12 @@ class Adc final : private BlockSink {
         if (detail::load_acquire(filled_) <= consumed_) return Error::empty;
         return take();
     }
+    // A block to give, or nothing more will come (not running: closed).
     struct HasBlock {
         Adc* a;
         bool operator()() const noexcept {
-            return detail::load_acquire(a->filled_) > a->consumed_ + (a->holding_ ? 1 : 0);
+            return !a->running_ ||
+                   detail::load_acquire(a->filled_) > a->consumed_ + (a->holding_ ? 1 : 0);
         }
     };
     class BlockAwaiter {
@@ -97,7 +104,8 @@ class Adc final : private BlockSink {
         Adc* a_;
         FlagWait<HasBlock> w_;
     };
-    // Awaited: the next full block (releases the one held before).
+    // Awaited: the next full block (releases the one held before); Error::closed when the ADC is
+    // not running, or is stopped while the task waits.
     BlockAwaiter next_block(Priority p = Priority::normal) noexcept {
         return BlockAwaiter(this, p);
     }
