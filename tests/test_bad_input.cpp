@@ -140,4 +140,60 @@ TEST(BadInput, AdcNextBlockOnStoppedAdcIsClosed) {
     run(main());
 }
 
+// ---------------------------------------------------------------- readline(max) on a long line
+
+void send(int fd, const std::string& s) {
+    ASSERT_EQ(::write(fd, s.data(), s.size()), static_cast<ssize_t>(s.size()));
+}
+
+std::string str(Result<StreamReader::Bytes> r) {
+    if (!r) return std::string("<") + to_string(r.error()) + ">";
+    return std::string(r->begin(), r->end());
+}
+
+// After readline's too_long, skip_line() drops exactly the rest of that line (waiting for its
+// '\n' if it has not arrived, through a line longer than the buffer); the lines after it stay.
+TEST(BadInput, SkipLineDropsExactlyTheOverlongLine) {
+    int sv[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    StreamOptions o;
+    o.read_buffer = 64;
+    Result<FdStream> s = FdStream::adopt(sv[0], o);
+    ASSERT_TRUE(s.ok());
+    StreamReader& r = s->reader();
+    auto main = [&]() -> Task<void> {
+        send(sv[1], "short\n" + std::string(30, 'a') + "\nnext\nafter\n");
+        EXPECT_EQ(str(co_await r.readline(100)), "short\n");
+        EXPECT_EQ(str(co_await r.readline(10)), "<too_long>");
+        EXPECT_GE(r.buffered(), 10u);  // documented: at least the first max bytes stay buffered
+        Result<std::size_t> n = co_await r.skip_line();
+        EXPECT_EQ(n.value_or(0), 31u);  // 30 bytes and the '\n'
+        EXPECT_EQ(str(co_await r.readline(10)), "next\n");
+        EXPECT_EQ(str(co_await r.readline(10)), "after\n");
+
+        // Longer than the buffer, and its end not there yet: skip_line() waits for it.
+        send(sv[1], std::string(100, 'b'));
+        EXPECT_EQ(str(co_await r.readline(16)), "<too_long>");
+        auto skipper = [&]() -> Task<std::size_t> {
+            co_return (co_await r.skip_line()).value_or(0);
+        };
+        auto h = create_task(skipper());
+        co_await sleep_ms(10);
+        EXPECT_FALSE(h.done());
+        send(sv[1], std::string(100, 'b') + "\nlast\n");
+        Result<std::size_t> skipped = co_await wait_for_ms(h, 1000);
+        EXPECT_EQ(skipped.value_or(0), 201u);
+        EXPECT_EQ(str(co_await r.readline(16)), "last\n");
+
+        // At the end of the stream: an unterminated rest is skipped, then eof.
+        send(sv[1], "cc");
+        ::shutdown(sv[1], SHUT_WR);
+        Result<std::size_t> tail = co_await r.skip_line();
+        EXPECT_EQ(tail.value_or(0), 2u);
+        EXPECT_EQ((co_await r.skip_line()).error(), Error::eof);
+    };
+    run(main());
+    ::close(sv[1]);
+}
+
 }  // namespace

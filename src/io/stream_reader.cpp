@@ -103,6 +103,30 @@ Task<Result<StreamReader::Bytes>> StreamReader::readline(std::size_t max) {
     }
 }
 
+Task<Result<std::size_t>> StreamReader::skip_line() {
+    std::size_t skipped = 0;
+    for (;;) {
+        if (buffered() > 0) {
+            const void* nl = std::memchr(buf_ + begin_, '\n', buffered());
+            if (nl) {
+                std::size_t n = static_cast<const uint8_t*>(nl) - (buf_ + begin_) + 1;
+                discard(n);
+                co_return skipped + n;
+            }
+            skipped += discard(buffered());  // all of it belongs to the line: room for more
+        }
+        Error e = pull(1);
+        if (e == Error::empty) {
+            co_await gate_.wait();
+        } else if (e == Error::eof) {
+            if (skipped > 0) co_return skipped;  // the last, unterminated line
+            co_return e;
+        } else if (e != Error::none) {
+            co_return e;
+        }
+    }
+}
+
 Task<Result<std::size_t>> StreamReader::readinto(std::span<uint8_t> dst) {
     if (dst.empty()) co_return std::size_t{0};
     for (;;) {

@@ -29,10 +29,19 @@ class StreamReader {
     // Exactly n bytes. Error::too_long if n exceeds the capacity; Error::eof if the stream ends
     // first (the partial bytes stay buffered for read()).
     Task<Result<Bytes>> readexactly(std::size_t n);
-    // One line, '\n' included, of at most max bytes (capped at the capacity). A longer line gives
-    // Error::too_long with its first max bytes left buffered (read() or discard() them). At end of
-    // stream a last line without '\n' is returned as it is; after it, Error::eof.
+    // One line, '\n' included, of at most max bytes (capped at the capacity). At end of stream a
+    // last line without '\n' is returned as it is; after it, Error::eof.
+    // A longer line gives Error::too_long and consumes nothing: the buffer still starts with that
+    // line (at least its first max bytes; more of it, and lines after it, may have arrived too).
+    // Then skip_line() drops exactly the rest of it, or read() takes it piece by piece;
+    // discard(buffered()) would also drop whatever came after it.
     Task<Result<Bytes>> readline(std::size_t max);
+    // Drops the rest of the current line, '\n' included, however long (after readline's
+    // Error::too_long, say), waiting for more bytes until its '\n' arrives; the bytes after the
+    // '\n' stay. Gives how many bytes were dropped. At end of stream an unterminated rest counts as
+    // the line; with nothing left, Error::eof. Bytes are dropped as they are scanned, so if it is
+    // cancelled (or fails), the part already dropped is gone: call it again for the rest.
+    Task<Result<std::size_t>> skip_line();
     // Copies up to dst.size() bytes (at least one) into dst; reads straight into dst when nothing
     // is buffered.
     Task<Result<std::size_t>> readinto(std::span<uint8_t> dst);
@@ -41,7 +50,7 @@ class StreamReader {
     std::size_t capacity() const noexcept { return cap_; }
     // The end (or error) was seen and every buffered byte has been consumed.
     bool at_eof() const noexcept { return error_ != Error::none && buffered() == 0; }
-    // Drops up to n buffered bytes (after a too_long line, say); returns how many.
+    // Drops up to n buffered bytes; returns how many (to drop a too_long line, see skip_line()).
     std::size_t discard(std::size_t n) noexcept;
 
   private:
