@@ -1,5 +1,6 @@
 // Bad input, found by trying the public API (issue 12, point 5): each case gives a clear Result
 // error or a documented assertion (the death tests), never a hang, a silent success or an overflow.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -193,6 +194,68 @@ TEST(BadInput, SkipLineDropsExactlyTheOverlongLine) {
         EXPECT_EQ((co_await r.skip_line()).error(), Error::eof);
     };
     run(main());
+    ::close(sv[1]);
+}
+
+// ---------------------------------------------------------------- write_all cut off
+
+// write_all cut off by wait_for (or a cancel) says how many bytes it accepted, so the caller
+// resumes exactly there: the peer gets every byte once, in order.
+TEST(BadInput, WriteAllCutOffSaysHowManyBytesItAccepted) {
+    int sv[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    int small = 4096;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    StreamOptions o;
+    o.write_buffer = 1024;
+    Result<FdStream> s = FdStream::adopt(sv[0], o);
+    ASSERT_TRUE(s.ok());
+    ASSERT_EQ(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
+    std::vector<uint8_t> data(1 << 20);
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 131 + i / 251);
+    std::vector<uint8_t> got;
+    auto main = [&]() -> Task<void> {
+        StreamWriter& w = s->writer();
+        std::span<const uint8_t> rest(data);
+        // Cut off by wait_for: nobody reads the other side.
+        std::size_t accepted = 0;
+        Result<void> r = co_await wait_for_ms(w.write_all(rest, &accepted), 50);
+        EXPECT_EQ(r.error(), Error::timed_out);
+        EXPECT_GT(accepted, 0u);
+        EXPECT_LT(accepted, data.size());
+        rest = rest.subspan(accepted);
+        // Cut off by a cancel.
+        std::size_t accepted2 = 0;
+        auto h = create_task(w.write_all(rest, &accepted2));
+        co_await sleep_ms(10);
+        h.cancel();
+        (void)co_await h;
+        rest = rest.subspan(accepted2);
+        // Resumed exactly where it stopped, while the other side reads everything.
+        auto reader = [&]() -> Task<void> {
+            uint8_t buf[8192];
+            while (got.size() < data.size()) {
+                ssize_t n = ::read(sv[1], buf, sizeof buf);
+                if (n > 0) {
+                    got.insert(got.end(), buf, buf + n);
+                } else if (n < 0 && errno == EAGAIN) {
+                    if (!(co_await readable(sv[1]))) co_return;
+                } else {
+                    co_return;
+                }
+            }
+        };
+        auto rh = create_task(reader());
+        std::size_t accepted3 = 0;
+        EXPECT_TRUE((co_await w.write_all(rest, &accepted3)).ok());
+        EXPECT_EQ(accepted3, rest.size());
+        EXPECT_TRUE((co_await w.flush()).ok());
+        (void)co_await wait_for_ms(rh, 5000);
+    };
+    run(main());
+    EXPECT_EQ(got.size(), data.size());
+    EXPECT_TRUE(got == data);
     ::close(sv[1]);
 }
 

@@ -87,10 +87,11 @@ Task<Error> StreamWriter::wait_below(std::size_t target) {
     }
 }
 
-Task<Result<void>> StreamWriter::write_all(Bytes data) {
+Task<Result<void>> StreamWriter::write_all(Bytes data, std::size_t* accepted) {
     while (!data.empty()) {
         Result<std::size_t> r = write(data);
         if (!r) co_return r.error();
+        if (accepted) *accepted += r.value();  // before any suspension: exact if cut off there
         data = data.subspan(r.value());
         if (data.empty()) break;
         // Full: wait for room down to the low mark, so each wake moves a useful amount.

@@ -30,7 +30,12 @@ class StreamWriter {
     // Error::closed after close(); a transport error (reset, ...) is reported here and after.
     Result<std::size_t> write(Bytes data) noexcept;
     // Writes all of data, waiting for room as needed, then drain()s.
-    Task<Result<void>> write_all(Bytes data);
+    // `accepted` (optional): each byte count the writer accepts (hands to the transport or
+    // buffers, to go out in order before anything written later) is added to *accepted as it
+    // happens, so when write_all is cut off (wait_for, a cancel, an error) the first *accepted
+    // bytes of data (counting from the value it had before) are the writer's and the caller
+    // resumes with data.subspan(those). Initialise it (to 0) before the call.
+    Task<Result<void>> write_all(Bytes data, std::size_t* accepted = nullptr);
     // Above the high water mark: waits until at or below the low one. Otherwise returns at once.
     Task<Result<void>> drain();
     // Waits until every buffered byte was handed to the transport.
