@@ -39,18 +39,23 @@ Loop::Loop(Port& port) noexcept : port_(port), irq_wakes_idle_(port.wakes_on_int
 }
 
 Loop::~Loop() {
-    while (detail::LoopBinding* b = bindings_) {  // handlers that signal later find no loop
-        bindings_ = b->next_;
-        detail::store_sc(b->loop_, nullptr);
-        b->next_ = nullptr;
-        b->pprev_ = nullptr;
+    Loop* prev = detail::tls_loop;
+    detail::tls_loop = this;
+    // Tasks first: their awaiters unlink from objects that other loops may share.
+    if (tasks_) cancel_all_and_settle();
+    {
+        detail::SpinGuard g(bindings_lock_);
+        while (detail::LoopBinding* b = bindings_) {  // handlers that signal later find no loop
+            bindings_ = b->next_;
+            detail::store_sc(b->loop_, nullptr);
+            b->next_ = nullptr;
+            b->pprev_ = nullptr;
+        }
     }
-    if (tasks_) {
-        Loop* prev = detail::tls_loop;
-        detail::tls_loop = this;
-        cancel_all_and_settle();
-        detail::tls_loop = prev;
-    }
+    // Signals that came meanwhile are acted on (nobody waits any more, so they only clear their
+    // marks), so that an object this loop leaves behind is clean for the next loop it meets.
+    drain_inbox();
+    detail::tls_loop = prev;
 }
 
 void Loop::add_timer(detail::TimerNode* n) noexcept {
@@ -134,21 +139,38 @@ void Loop::complete(TaskBase* t) noexcept {
 }
 
 void Loop::drain_inbox() noexcept {
+    if (!local_.empty()) drain_local();
     if (inbox_.empty()) return;
     detail::InboxNode* n = inbox_.take_all();
     detail::step_hook(detail::StepPoint::inbox_take);
     drain_nodes(n);
 }
 
+void Loop::drain_local() noexcept {
+    detail::InboxNode* n = detail::LocalLane::oldest_first(local_.take_lifo());
+    detail::step_hook(detail::StepPoint::local_take);
+    while (n) {
+        detail::InboxNode* next = n->local_next;  // read before a new signal may relink it
+        detail::LocalLane::unqueue(n);            // a signal from now on queues it again
+        act_on(n);
+        n = next;
+        if (n) detail::step_hook(detail::StepPoint::inbox_drain_node);
+    }
+}
+
+void Loop::act_on(detail::InboxNode* n) noexcept {
+    if (n->drain)
+        n->drain(n);
+    else
+        take_wake(static_cast<detail::TaskWake*>(n));
+    ++stats_.inbox_nodes;
+}
+
 void Loop::drain_nodes(detail::InboxNode* n) noexcept {
     while (n) {
         detail::InboxNode* next = n->next;
         detail::store_sc(n->queued, 0);  // a set from now on queues it again
-        if (n->drain)
-            n->drain(n);
-        else
-            take_wake(static_cast<detail::TaskWake*>(n));
-        ++stats_.inbox_nodes;
+        act_on(n);
         n = next;
         if (n) detail::step_hook(detail::StepPoint::inbox_drain_node);
     }
@@ -157,6 +179,10 @@ void Loop::drain_nodes(detail::InboxNode* n) noexcept {
 // Right after a sleep, with the run queue empty: when the inbox holds one TaskWake and nothing
 // else, its task is returned to be stepped at once, which is where queueing it would lead.
 TaskBase* Loop::take_lone_wake() noexcept {
+    if (!local_.empty()) {  // a signal handler on this thread woke the loop: no shortcut
+        drain_inbox();
+        return nullptr;
+    }
     detail::InboxNode* n = inbox_.take_lifo();
     if (!n) return nullptr;
     detail::step_hook(detail::StepPoint::inbox_take);
@@ -174,11 +200,6 @@ TaskBase* Loop::take_lone_wake() noexcept {
 
 void Loop::post(detail::InboxNode* n) noexcept {
     if (inbox_.post(n)) wake_sleeper();  // (not again when it is already on its way)
-}
-
-void Loop::post_wake(detail::TaskWake* w) noexcept {
-    inbox_.push(w);
-    wake_sleeper();
 }
 
 void Loop::wake_sleeper() noexcept {
@@ -208,7 +229,7 @@ void Loop::idle() noexcept {
         // Any interrupt ends the port's wait even while masked, so a handler that posts after
         // this check still wakes it, and handlers need no notify().
         port::IrqState s = port::irq_save();
-        if (inbox_.empty() && ready_.empty()) {
+        if (inbox_.empty() && local_.empty() && ready_.empty()) {
             ++stats_.sleeps;
             port_.wait_until(deadline);
         }
@@ -217,7 +238,7 @@ void Loop::idle() noexcept {
     }
     detail::store_sc(sleeping_, true);
     detail::step_hook(detail::StepPoint::before_sleep);
-    if (inbox_.empty() && ready_.empty()) {
+    if (inbox_.empty() && local_.empty() && ready_.empty()) {
         ++stats_.sleeps;
         port_.wait_until(deadline);
     }
@@ -282,21 +303,41 @@ namespace detail {
 void LoopBinding::bind(Loop* l) noexcept {
     if (loop_.load(std::memory_order_relaxed) == l) return;
     unbind();
+    SpinGuard g(l->bindings_lock_);
+    link(l);
+    detail::store_sc(loop_, l);
+}
+
+bool LoopBinding::claim(Loop* l) noexcept {
+    SpinGuard g(l->bindings_lock_);
+    Loop* none = nullptr;
+    if (!detail::atomic_cas(loop_, none, l)) return false;
+    link(l);
+    return true;
+}
+
+void LoopBinding::link(Loop* l) noexcept {
     next_ = l->bindings_;
     if (next_) next_->pprev_ = &next_;
     l->bindings_ = this;
     pprev_ = &l->bindings_;
-    detail::store_sc(loop_, l);
 }
 
 void LoopBinding::unbind() noexcept {
-    if (pprev_) {
-        *pprev_ = next_;
-        if (next_) next_->pprev_ = pprev_;
-        next_ = nullptr;
-        pprev_ = nullptr;
+    // The loop's lock guards its list against the loop ending (and other objects binding) on
+    // another thread; a binding that loop already cleared has nothing left to unlink.
+    while (Loop* l = loop_.load(std::memory_order_acquire)) {
+        SpinGuard g(l->bindings_lock_);
+        if (loop_.load(std::memory_order_relaxed) != l) continue;  // cleared meanwhile
+        if (pprev_) {
+            *pprev_ = next_;
+            if (next_) next_->pprev_ = pprev_;
+            next_ = nullptr;
+            pprev_ = nullptr;
+        }
+        detail::store_sc(loop_, nullptr);
+        return;
     }
-    detail::store_sc(loop_, nullptr);
 }
 
 TaskBase* running_task() noexcept {

@@ -3,10 +3,8 @@
 namespace irqio {
 
 Semaphore::~Semaphore() {
-    if (Loop* l = loop_.load_acquire()) l->settle(&node_);
+    settle();
     IRQIO_ASSERT(waiters_.empty(), "Semaphore destroyed while tasks wait on it");
-    IRQIO_ASSERT(detail::load_acquire(node_.queued) == 0,
-                 "Semaphore destroyed while a release() is in flight");
 }
 
 bool Semaphore::take() noexcept {
@@ -18,19 +16,16 @@ bool Semaphore::take() noexcept {
 }
 
 bool Semaphore::try_acquire() noexcept {
-    Loop* l = loop_.load_acquire();
-    if (l && l->in_task_context() && !waiters_.empty()) return false;  // queued tasks go first
+    // Queued tasks go first. (From a handler the list may be mid-edit; reading its head is still
+    // one aligned load, and either answer is a fair one for a handler.)
+    Loop* l = loop();
+    if (l && l->on_loop_thread() && !waiters_.empty()) return false;
     return take();
 }
 
 void Semaphore::release() noexcept {
     detail::atomic_fetch_add(count_, int32_t{1});
-    Loop* l = loop_.load();
-    if (!l) return;
-    if (l->in_task_context())
-        grant();
-    else
-        l->post(&node_);
+    ring();  // the loop hands permits to waiters in its task context (grant)
 }
 
 void Semaphore::grant() noexcept {
@@ -38,14 +33,14 @@ void Semaphore::grant() noexcept {
 }
 
 void Semaphore::drain(detail::InboxNode* n) noexcept {
-    reinterpret_cast<Semaphore*>(n)->grant();
+    static_cast<Semaphore*>(Doorbell::of(n))->grant();
 }
 
 bool Semaphore::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
     Loop* l = Loop::current();
-    if (sem_->loop_.load(std::memory_order_relaxed) != l) {
+    if (sem_->loop_relaxed() != l) {
         IRQIO_ASSERT(sem_->waiters_.empty(), "a Semaphore's waiters must belong to one loop");
-        sem_->loop_.bind(l);
+        sem_->bind(l);
     }
     if (sem_->waiters_.empty() && sem_->take()) return false;  // a release() raced the publish
     detail::TaskBase* t = l->running();

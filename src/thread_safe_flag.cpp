@@ -11,11 +11,7 @@ void ThreadSafeFlag::set() noexcept {
     const uintptr_t w = detail::atomic_exchange(word_, kSet);
     if (w <= kSet) return;
     detail::TaskWake* wake = &reinterpret_cast<Awaiter*>(w)->wake_;
-    Loop* l = loop_;  // written before the waiter was published in word_
-    if (l->in_task_context())
-        l->take_wake(wake);  // the waiter's own loop: ready at once, no trip via the inbox
-    else
-        l->post_wake(wake);
+    loop_->post_wake(wake);  // loop_ was written before the waiter was published in word_
 }
 
 bool ThreadSafeFlag::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
@@ -38,7 +34,7 @@ void ThreadSafeFlag::withdraw(Awaiter& a) noexcept {
     if (detail::atomic_cas(word_, me, kClear)) return;  // no set() came
     // A set() took this waiter (the flag stays set): its node is posted, or being posted from
     // another core. The loop takes it now, before the node goes away.
-    IRQIO_ASSERT(loop_->in_task_context(), "a ThreadSafeFlag wait ends in its loop's task context");
+    IRQIO_ASSERT(loop_->on_loop_thread(), "a ThreadSafeFlag wait ends in its loop's task context");
     while (a.wake_.task) loop_->settle(&a.wake_);  // (settle's acquire load re-reads it)
 }
 

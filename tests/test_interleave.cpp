@@ -32,8 +32,8 @@ constexpr int kKinds = static_cast<int>(Kind::count_);
 const char* point_name(int p) {
     static const char* names[] = {
         "run_queue_push", "run_queue_pop",    "timer_insert", "timer_remove", "timer_pop",
-        "inbox_take",     "inbox_drain_node", "waiter_link",  "waiter_wake",  "cancel",
-        "before_sleep",   "after_wake",       "callbacks"};
+        "inbox_take",     "inbox_drain_node", "local_take",   "waiter_link",  "waiter_wake",
+        "cancel",         "before_sleep",     "after_wake",   "callbacks"};
     static_assert(sizeof(names) / sizeof(names[0]) == kPoints, "name every step point");
     return names[p];
 }
@@ -59,7 +59,10 @@ struct Outcome {
 // make the scheduler go through every one of its step points, several times.
 class Scenario {
   public:
-    Scenario(Kind kind, int point, int nth) : kind_(kind), point_(point), nth_(nth) {}
+    // `raw`: the injected call runs as from a handler that irqio cannot recognise (a plain
+    // sigaction handler on the loop's thread: no IsrScope), else inside an IsrScope.
+    Scenario(Kind kind, int point, int nth, bool raw = false)
+        : kind_(kind), point_(point), nth_(nth), raw_(raw) {}
 
     Outcome run(std::array<int, kPoints>* counts) {
         counts_ = counts;
@@ -105,8 +108,15 @@ class Scenario {
         if (s->seen_++ != s->nth_) return;
         s->fired_ = true;
         s->injected_ = true;
-        IsrScope isr;  // what a signal handler or interrupt would be running in
-        s->fire();
+        s->fire_as_handler();
+    }
+    void fire_as_handler() {
+        if (raw_) {
+            fire();  // nothing tells it from task context
+        } else {
+            IsrScope isr;  // what irqio's own signal trampoline or an interrupt runs in
+            fire();
+        }
     }
 
     void fail(const std::string& why) {
@@ -180,12 +190,19 @@ class Scenario {
     Task<void> interrupter() {
         for (int i = 0; i < 3; ++i) {
             co_await sleep_ms(2);  // timer_insert, timer_pop, idle (before_sleep, after_wake)
-            IsrScope isr;          // a "handler" setting three objects: three inbox nodes
-            bg_ev_.set();
-            bg_flag_.set();
-            bg_sem_.release();
-            if (!schedule(&Scenario::bg_callback, this)) fail("background schedule refused");
+            if (i == 1) {
+                bg_signal();  // as a raw handler or a task: the local lane (local_take)
+            } else {
+                IsrScope isr;  // a "handler" setting three objects: three inbox nodes
+                bg_signal();
+            }
         }
+    }
+    void bg_signal() {
+        bg_ev_.set();
+        bg_flag_.set();
+        bg_sem_.release();
+        if (!schedule(&Scenario::bg_callback, this)) fail("background schedule refused");
     }
     static void bg_callback(void* p) { ++static_cast<Scenario*>(p)->bg_callbacks_; }
     Task<void> event_waiter() {
@@ -231,8 +248,7 @@ class Scenario {
         if (!fired_) {
             // The injection point was not reached in this run: make the call here instead.
             fired_ = true;
-            IsrScope isr;
-            fire();
+            fire_as_handler();
         }
         auto r = co_await wait_for_ms(tgt, 100);  // virtual time: a lost wake times out
         if (!r.ok())
@@ -245,6 +261,7 @@ class Scenario {
     Kind kind_;
     int point_, nth_;
     int seen_ = 0;
+    bool raw_ = false;
     bool fired_ = false, injected_ = false, checks_ok_ = true;
     std::string why_;
     std::array<int, kPoints>* counts_ = nullptr;
@@ -261,25 +278,29 @@ TEST(Interleave, EveryStepPointWithEveryAnyContextCall) {
     std::array<std::array<int, kPoints>, kKinds> baseline{};
     std::array<std::array<int, kPoints>, kKinds> injected{};
     int runs = 0, failures = 0;
-    for (int k = 0; k < kKinds; ++k) {
-        // Baseline: no injection, count the occurrences of every step point.
-        Scenario base(static_cast<Kind>(k), -1, 0);
-        Outcome o = base.run(&baseline[k]);
-        ASSERT_TRUE(o.ok) << kind_name(k) << " baseline:" << o.why;
-        for (int p = 0; p < kPoints; ++p) {
-            for (int n = 0; n < baseline[k][p]; ++n) {
-                Scenario s(static_cast<Kind>(k), p, n);
-                Outcome r = s.run(nullptr);
-                ++runs;
-                if (r.injected) ++injected[k][p];
-                if (!r.ok) {
-                    if (++failures < 30)
-                        ADD_FAILURE() << kind_name(k) << " at occurrence " << n << " of "
-                                      << point_name(p) << ":" << r.why;
+    for (bool raw : {false, true})
+        for (int k = 0; k < kKinds; ++k) {
+            // Baseline: no injection, count the occurrences of every step point.
+            std::array<int, kPoints> counts{};
+            Scenario base(static_cast<Kind>(k), -1, 0, raw);
+            Outcome o = base.run(&counts);
+            ASSERT_TRUE(o.ok) << kind_name(k) << " baseline:" << o.why;
+            for (int p = 0; p < kPoints; ++p) {
+                baseline[k][p] = counts[p];
+                for (int n = 0; n < counts[p]; ++n) {
+                    Scenario s(static_cast<Kind>(k), p, n, raw);
+                    Outcome r = s.run(nullptr);
+                    ++runs;
+                    if (r.injected) ++injected[k][p];
+                    if (!r.ok) {
+                        if (++failures < 30)
+                            ADD_FAILURE() << kind_name(k) << (raw ? " (raw handler)" : "")
+                                          << " at occurrence " << n << " of " << point_name(p)
+                                          << ":" << r.why;
+                    }
                 }
             }
         }
-    }
     // Coverage proof: every step point was reached, and at each one every kind of call was made.
     std::string table;
     for (int p = 0; p < kPoints; ++p) {

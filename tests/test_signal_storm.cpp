@@ -20,11 +20,19 @@
 //  - Semaphore permits: acquired + left == released;
 //  - sleeps and timeouts never end early.
 //
-// Usage: signal_storm [interrupts=1000000] [period_us=20]. Env IRQIO_STORM_INTERRUPTS overrides the
-// count (sanitizer presets lower it). Exit status 0 when every invariant held.
+//  - schedule() callbacks: run + refused == scheduled exactly.
+//
+// The handler is installed either through irqio's attach_signal (its trampoline opens an IsrScope)
+// or, with `raw`, by a plain sigaction that knows nothing of irqio: the first thing a Linux user
+// writes. Every invariant must hold the same way both times.
+//
+// Usage: signal_storm [interrupts=1000000] [period_us=20] [attach|raw]. Env IRQIO_STORM_INTERRUPTS
+// overrides the count (sanitizer presets lower it). Exit status 0 when every invariant held.
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -125,6 +133,7 @@ struct Storm {
     std::atomic<uint64_t> tx_got{0};
     std::atomic<uint64_t> tx_disorder{0};
     std::atomic<uint64_t> released{0};
+    std::atomic<uint64_t> scheduled{0}, sched_refused{0}, sched_run{0};
 
     Event events[kEvents];
     ThreadSafeFlag flags[kFlags];
@@ -190,7 +199,13 @@ void handler_verdict(Storm& s, uint64_t pass, uint64_t since, const Waiting& w, 
     }
 }
 
-// The interrupt handler: runs in signal context inside irqio's IsrScope.
+// A soft interrupt: runs in task context between steps.
+void on_scheduled(void* arg) {
+    static_cast<Storm*>(arg)->sched_run.fetch_add(1, std::memory_order_relaxed);
+}
+
+// The interrupt handler: runs in signal context (inside irqio's IsrScope, or not at all with
+// `raw`).
 void on_signal(int, void*) {
     Storm& s = *g_storm;
     const uint64_t n = s.irqs.fetch_add(1, std::memory_order_relaxed);
@@ -265,6 +280,8 @@ void on_signal(int, void*) {
         s.released.fetch_add(1, std::memory_order_relaxed);
         s.sem.release();
     }
+    s.scheduled.fetch_add(1, std::memory_order_relaxed);
+    if (!schedule(&on_scheduled, &s)) s.sched_refused.fetch_add(1, std::memory_order_relaxed);
     if (s.tx_sus.valid) return;
     if (s.tx.size() == kTxDepth) s.tx_pass = pass;  // the get below makes room the producer is owed
     if (auto r = s.tx.try_get()) {
@@ -596,6 +613,7 @@ Task<int> storm_main(Storm* s, uint64_t target, uint64_t period_us) {
     co_await g.join();
     linux_port::detach_signal(SIGRTMIN);
     co_await yield_now();  // drain anything a last handler posted
+    co_await yield_now();
 
     while (auto r = s->rx.try_get()) {
         ++s->received;
@@ -619,19 +637,25 @@ Task<int> storm_main(Storm* s, uint64_t target, uint64_t period_us) {
           "semaphore: acquired %llu + left %d != released %llu", (unsigned long long)s->acquired,
           s->sem.value(), (unsigned long long)s->released.load());
     CHECK(s->checks > 0, "no quiescent check ran");
+    CHECK(s->sched_run.load() + s->sched_refused.load() == s->scheduled.load(),
+          "schedule: run %llu + refused %llu != scheduled %llu",
+          (unsigned long long)s->sched_run.load(), (unsigned long long)s->sched_refused.load(),
+          (unsigned long long)s->scheduled.load());
 
     const uint64_t irqs = s->irqs.load();
     printf(
         "signal_storm: interrupts=%llu time=%.2fs rate=%.0f/s period=%lluus tasks=%d "
         "event_wakes=%llu event_timeouts=%llu flag_wakes=%llu sleeps=%llu cancels=%llu "
         "rx_pushed=%llu rx_received=%llu rx_dropped=%u tx_items=%u sem_released=%llu "
-        "quiescent_checks=%llu handler_checks=%llu violations=%llu\n",
+        "scheduled=%llu sched_refused=%llu quiescent_checks=%llu handler_checks=%llu "
+        "violations=%llu\n",
         (unsigned long long)irqs, secs, irqs / secs, (unsigned long long)period_us,
         kEventWaiters + kEvents + kFlags + kSleepers + 7, (unsigned long long)s->event_wakes,
         (unsigned long long)s->event_timeouts, (unsigned long long)s->flag_wakes,
         (unsigned long long)s->sleeps, (unsigned long long)s->cancels, (unsigned long long)pushed,
         (unsigned long long)s->received, s->rx.dropped(), s->tx_next,
-        (unsigned long long)s->released.load(), (unsigned long long)s->checks,
+        (unsigned long long)s->released.load(), (unsigned long long)s->scheduled.load(),
+        (unsigned long long)s->sched_refused.load(), (unsigned long long)s->checks,
         (unsigned long long)s->handler_checks.load(), (unsigned long long)violations.load());
     fflush(stdout);
     co_return violations == 0 && irqs >= target ? 0 : 1;
@@ -645,15 +669,33 @@ int main(int argc, char** argv) {
     if (argc > 1) target = strtoull(argv[1], nullptr, 10);
     if (const char* e = getenv("IRQIO_STORM_INTERRUPTS")) target = strtoull(e, nullptr, 10);
     if (argc > 2) period_us = strtoull(argv[2], nullptr, 10);
-    if (target == 0 || period_us == 0) {
-        fprintf(stderr, "usage: signal_storm [interrupts] [period_us]\n");
+    const bool raw = argc > 3 && strcmp(argv[3], "raw") == 0;
+    if (target == 0 || period_us == 0 || (argc > 3 && !raw && strcmp(argv[3], "attach") != 0)) {
+        fprintf(stderr, "usage: signal_storm [interrupts] [period_us] [attach|raw]\n");
         return 2;
     }
     static Storm storm;  // outlives the loop and any late signal
     g_storm = &storm;
-    if (linux_port::attach_signal(SIGRTMIN, &on_signal, nullptr) != 0) {
+    if (raw) {
+        // What a user writes without reading irqio's docs: a plain handler, nothing registered.
+        struct sigaction sa {};
+        sa.sa_handler = [](int signo) {
+            const int saved = errno;
+            on_signal(signo, nullptr);
+            errno = saved;
+        };
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        if (sigaction(SIGRTMIN, &sa, nullptr) != 0) {
+            fprintf(stderr, "signal_storm: sigaction failed\n");
+            return 2;
+        }
+        // The quiescent checks' CriticalSection must hold this signal back too: name it.
+        linux_port::mask_in_critical_sections(SIGRTMIN);
+    } else if (linux_port::attach_signal(SIGRTMIN, &on_signal, nullptr) != 0) {
         fprintf(stderr, "signal_storm: attach_signal failed\n");
         return 2;
     }
+    printf("signal_storm: handler installed by %s\n", raw ? "plain sigaction" : "attach_signal");
     return run(storm_main(&storm, target, period_us));
 }

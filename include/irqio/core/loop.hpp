@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "irqio/config.hpp"
+#include "irqio/core/local_lane.hpp"
 #include "irqio/core/loop_binding.hpp"
 #include "irqio/core/run_queue.hpp"
 #include "irqio/core/step_hook.hpp"
@@ -80,24 +81,48 @@ class Loop {
     // Moves the tasks of another owner's list (a TaskGroup being destroyed) into the loop's.
     void adopt(detail::TaskBase** head) noexcept;
     void abort_running(Error why) noexcept;
-    // Any context: queue an external wake; notifies the port only if the loop may be asleep.
-    void post(detail::InboxNode* n) noexcept;
+    // Any context, however it was entered (a task, a signal handler installed by any means, a
+    // vector-table handler, another thread or core): the loop calls n->drain(n) soon, in its task
+    // context; signals of one node coalesce until then. The caller never touches the run queue or
+    // a wait list itself, so a handler that interrupted the loop anywhere is harmless.
+    IRQIO_INLINE void signal(detail::InboxNode* n) noexcept {
+        if (on_loop_thread() && local_.push(n)) {
+            after_local_push();
+            return;
+        }
+        post(n);
+    }
     // Any context: queues the TaskWake of a waiter the caller has just claimed (so only it posts).
-    void post_wake(detail::TaskWake* w) noexcept;
+    IRQIO_INLINE void post_wake(detail::TaskWake* w) noexcept {
+        if (on_loop_thread() && local_.push(w)) {
+            after_local_push();
+            return;
+        }
+        inbox_.push(w);
+        wake_sleeper();
+    }
+    // Any context: the inbox path of signal() (always a read-modify-write; notifies the port only
+    // if the loop may be asleep).
+    void post(detail::InboxNode* n) noexcept;
     // Any context: run fn(arg) soon in task context, FIFO; false when the ring is full.
     bool schedule(void (*fn)(void*), void* arg) noexcept;
     void hold_callbacks() noexcept { ++callback_holds_; }
     void release_callbacks() noexcept;
-    // True while the calling code runs in this loop's task context (not in a handler).
-    IRQIO_INLINE bool in_task_context() const noexcept {
-        return !detail::in_handler() && detail::tls_loop == this;  // a handler knows at once
+    // True on the thread (core) that runs this loop, outside any handler the port can recognise.
+    // That is task context or a handler the port cannot tell from it (a signal handler on a hosted
+    // port): code that must be safe from both uses it to pick the local lane, never to decide that
+    // it may touch task-context state.
+    IRQIO_INLINE bool on_loop_thread() const noexcept {
+        return !detail::in_handler() && detail::tls_loop == this;
     }
 
     // Task context: an object that is about to be destroyed while a handler's mark for it still
-    // sits in the inbox lets the loop act on it now, so the inbox never holds a dangling node.
-    // (A handler that keeps signalling an object while it is destroyed is the caller's bug.)
+    // sits in the inbox (or the local lane) lets the loop act on it now, so neither ever holds a
+    // dangling node. (A handler that keeps signalling an object while it is destroyed is the
+    // caller's bug: stop the source first, see docs/interrupts.md.)
     void settle(detail::InboxNode* n) noexcept {
-        if (detail::load_acquire(n->queued) != 0 && in_task_context()) drain_inbox();
+        if ((detail::load_acquire(n->queued) != 0 || n->local_queued != 0) && on_loop_thread())
+            drain_inbox();
     }
 
     // One scheduler pass; returns after running the tasks ready at its start (or after sleeping).
@@ -111,7 +136,14 @@ class Loop {
     void step(detail::TaskBase* t) noexcept;
     void complete(detail::TaskBase* t) noexcept;
     void drain_inbox() noexcept;
+    void drain_local() noexcept;
     void drain_nodes(detail::InboxNode* oldest) noexcept;
+    void act_on(detail::InboxNode* n) noexcept;
+    IRQIO_INLINE void after_local_push() noexcept {
+        // Only a handler that interrupted this thread between idle()'s publication and its wait
+        // finds the loop asleep here; it must end that wait like any other waker.
+        if (sleeping_.load(std::memory_order_relaxed)) wake_sleeper();
+    }
     detail::TaskBase* take_lone_wake() noexcept;
     void run_callbacks() noexcept;
     void fire_timers() noexcept;
@@ -124,8 +156,10 @@ class Loop {
     detail::RunQueue ready_;
     detail::TimerHeap timers_;
     detail::IsrInbox inbox_;
+    detail::LocalLane local_;
     detail::TaskBase* tasks_ = nullptr;        // top-level tasks (not owned by a TaskGroup)
     detail::LoopBinding* bindings_ = nullptr;  // objects whose handlers wake this loop
+    std::atomic<uint8_t> bindings_lock_{0};    // task contexts of any loop edit the list
     detail::TaskBase* running_ = nullptr;
     Loop* prev_loop_ = nullptr;
     std::size_t live_tasks_ = 0;
@@ -138,7 +172,6 @@ class Loop {
     detail::InboxNode callback_node_;
     detail::MpmcRing<Callback, IRQIO_SCHEDULE_DEPTH> callbacks_;
     LoopStats stats_;
-    friend struct LoopAccess;
     friend void detail::drain_schedule_ring(detail::InboxNode* n) noexcept;
     friend class detail::LoopBinding;
 };

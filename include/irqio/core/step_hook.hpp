@@ -12,7 +12,8 @@ enum class StepPoint : unsigned char {
     timer_remove,      // inside TimerHeap remove (cancel, timeout disarm)
     timer_pop,         // an expired timer taken off the heap
     inbox_take,        // the loop took the inbox, before draining it
-    inbox_drain_node,  // between two drained inbox nodes
+    inbox_drain_node,  // between two drained inbox (or local lane) nodes
+    local_take,        // the loop took its local lane, before acting on it
     waiter_link,       // a waiter being linked into a WaitList
     waiter_wake,       // a waiter being woken
     cancel,            // a cancelled task's frame being destroyed

@@ -10,11 +10,16 @@ namespace irqio::detail {
 
 struct TaskBase;
 
+// A node is in the inbox (queued, `next`) and in its loop's local lane (local_queued, local_next)
+// at most once each; the two links are apart so that a signal from the loop's own thread never
+// needs a read-modify-write that another thread's signal could race (see Loop::signal).
 struct InboxNode {
     InboxNode* next = nullptr;
     void (*drain)(InboxNode*) noexcept = nullptr;  // task context: act on what was signalled
+    InboxNode* local_next = nullptr;               // loop thread only
     std::atomic<uint8_t> queued{0};
-    uint8_t tag = 0;  // the owner's own use (it fills padding): a flag waiter's priority
+    uint8_t tag = 0;           // the owner's own use (it fills padding): a flag waiter's priority
+    uint8_t local_queued = 0;  // loop thread only (its own handlers included)
 };
 
 // A node whose whole job is to make one task ready; `drain` stays null, the loop knows the kind.

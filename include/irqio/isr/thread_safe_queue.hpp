@@ -8,21 +8,19 @@
 #include <cstdint>
 #include <utility>
 
+#include "irqio/core/doorbell.hpp"
 #include "irqio/core/loop.hpp"
 #include "irqio/core/wait_list.hpp"
-#include "irqio/isr/inbox.hpp"
 #include "irqio/isr/mpmc_ring.hpp"
 
 namespace irqio {
 
 template <class T, uint32_t N>
-class ThreadSafeQueue {
+class ThreadSafeQueue : private detail::Doorbell {
   public:
-    ThreadSafeQueue() noexcept { node_.drain = &ThreadSafeQueue::drain; }
+    ThreadSafeQueue() noexcept : detail::Doorbell(&ThreadSafeQueue::drain) {}
     ~ThreadSafeQueue() {
-        if (Loop* l = loop_.load_acquire()) l->settle(&node_);
-        IRQIO_ASSERT(detail::load_acquire(node_.queued) == 0,
-                     "ThreadSafeQueue destroyed while a signal is in flight");
+        settle();
         IRQIO_ASSERT(getters_.empty() && putters_.empty(),
                      "ThreadSafeQueue destroyed while tasks wait");
     }
@@ -39,11 +37,9 @@ class ThreadSafeQueue {
     }
     // Any context: Error::empty when nothing is there.
     Result<T> try_get() noexcept {
-        if (Loop* l = loop_.load(std::memory_order_relaxed); l && l->in_task_context()) {
-            if (has_stash_.load(std::memory_order_relaxed)) {  // the oldest item comes first
-                has_stash_.store(false, std::memory_order_relaxed);
-                return std::move(stash_);
-            }
+        if (detail::load_acquire(stash_state_) == kStashFull) {  // the oldest item comes first
+            T v;
+            if (take_stash(v)) return Result<T>(std::move(v));
         }
         alignas(T) unsigned char buf[sizeof(T)];
         T* v = new (buf) T();
@@ -58,7 +54,7 @@ class ThreadSafeQueue {
     }
     uint32_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
     uint32_t size() const noexcept {
-        return ring_.size() + (has_stash_.load(std::memory_order_relaxed) ? 1u : 0u);
+        return ring_.size() + (detail::load_acquire(stash_state_) != kStashEmpty ? 1u : 0u);
     }
     bool empty() const noexcept { return size() == 0; }
     // Any context, a snapshot (other contexts may change it at once): true while try_put would
@@ -143,20 +139,26 @@ class ThreadSafeQueue {
 
     void bind(uint8_t want) noexcept {
         Loop* l = Loop::current();
-        if (loop_.load(std::memory_order_relaxed) != l) loop_.bind(l);
+        if (loop_relaxed() != l) {
+            IRQIO_ASSERT(getters_.empty() && putters_.empty(),
+                         "a ThreadSafeQueue's waiting tasks must belong to one loop");
+            Doorbell::bind(l);
+        }
         if ((want_.load(std::memory_order_relaxed) & want) == 0) {
             uint8_t w = want_.load(std::memory_order_relaxed);
             while (!detail::atomic_cas<uint8_t>(want_, w, static_cast<uint8_t>(w | want))) {
             }
         }
     }
-    void signal() noexcept {
-        Loop* l = loop_.load();
-        if (!l) return;
-        if (l->in_task_context())
-            serve();
-        else
-            l->post(&node_);
+    // Any context: the loop serves the waiting tasks soon (serve(), in its task context).
+    void signal() noexcept { ring(); }
+    // Any context: takes the item a cancelled getter gave back, if no other context took it first.
+    bool take_stash(T& out) noexcept {
+        uint8_t full = kStashFull;
+        if (!detail::atomic_cas<uint8_t>(stash_state_, full, kStashBusy)) return false;
+        out = std::move(stash_);
+        detail::store_release(stash_state_, kStashEmpty);
+        return true;
     }
     // Task context, an awaited put or get that did not wait: a task waiting on the other side
     // (a getter for this item, a putter for this slot) is served, as after try_put / try_get.
@@ -172,11 +174,7 @@ class ThreadSafeQueue {
     }
     // Task context: the oldest item: the one a cancelled getter gave back, else the ring's first.
     bool take(T& out) noexcept {
-        if (has_stash_.load(std::memory_order_relaxed)) {
-            out = std::move(stash_);
-            has_stash_.store(false, std::memory_order_relaxed);
-            return true;
-        }
+        if (detail::load_acquire(stash_state_) == kStashFull && take_stash(out)) return true;
         return ring_.pop(out);
     }
     // Task context: hands items to waiting getters and slots to waiting putters, oldest first.
@@ -220,23 +218,27 @@ class ThreadSafeQueue {
             handing_ = true;
             detail::wake_one(getters_);
         } else {
+            // Empty: while it is full, take() gives it to the first getter, so no getter can
+            // hold a handed item to give back.
+            IRQIO_ASSERT(detail::load_acquire(stash_state_) == kStashEmpty, "stash in use");
             stash_ = std::move(v);
-            has_stash_.store(true, std::memory_order_relaxed);
+            detail::store_release(stash_state_, kStashFull);
         }
     }
     static void drain(detail::InboxNode* n) noexcept {
-        reinterpret_cast<ThreadSafeQueue*>(n)->serve();
+        static_cast<ThreadSafeQueue*>(Doorbell::of(n))->serve();
     }
 
-    detail::InboxNode node_;  // first member
     detail::MpmcRing<T, N> ring_;
     std::atomic<uint32_t> dropped_{0};
     std::atomic<uint8_t> want_{0};
-    detail::LoopBinding loop_;
     detail::WaitList getters_, putters_;
     bool handing_ = false;  // task context: a woken getter holds an item and has not run yet
-    std::atomic<bool> has_stash_{false};  // written in task context only
-    T stash_{};                           // task context only
+    // The item a cancelled getter gave back: written in task context while empty; any context
+    // claims it (full -> busy -> empty) before reading it.
+    static constexpr uint8_t kStashEmpty = 0, kStashFull = 1, kStashBusy = 2;
+    std::atomic<uint8_t> stash_state_{kStashEmpty};
+    T stash_{};
 };
 
 }  // namespace irqio

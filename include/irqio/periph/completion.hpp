@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "irqio/core/doorbell.hpp"
 #include "irqio/core/loop.hpp"
 #include "irqio/isr/inbox.hpp"
 #include "irqio/isr/thread_safe_flag.hpp"
@@ -134,39 +135,26 @@ class Completion {
 };
 
 // Runs `fn(ctx)` in task context soon after notify() from any context; notifies coalesce.
-class IsrNotifier {
+class IsrNotifier : private detail::Doorbell {
   public:
     using Fn = void (*)(void* ctx) noexcept;
-    IsrNotifier(Fn fn, void* ctx) noexcept : fn_(fn), ctx_(ctx) {
-        node_.drain = &IsrNotifier::drain;
-    }
-    ~IsrNotifier() {
-        IRQIO_ASSERT(detail::load_acquire(node_.queued) == 0,
-                     "IsrNotifier destroyed while a notify is in flight");
-    }
+    IsrNotifier(Fn fn, void* ctx) noexcept
+        : detail::Doorbell(&IsrNotifier::drain), fn_(fn), ctx_(ctx) {}
+    ~IsrNotifier() { settle(); }
     IsrNotifier(const IsrNotifier&) = delete;
     // Task context: the loop that runs the callback (the first call binds it).
-    void bind(Loop* l) noexcept { detail::store_sc(loop_, l); }
-    bool bound() const noexcept { return loop_.load(std::memory_order_relaxed) != nullptr; }
+    void bind(Loop* l) noexcept { detail::Doorbell::bind(l); }
+    bool bound() const noexcept { return loop_relaxed() != nullptr; }
     // Any context.
-    void notify() noexcept {
-        Loop* l = detail::load_sc(loop_);
-        if (!l) return;
-        if (l->in_task_context())
-            fn_(ctx_);
-        else
-            l->post(&node_);
-    }
+    void notify() noexcept { ring(); }
 
   private:
     static void drain(detail::InboxNode* n) noexcept {
-        auto* self = reinterpret_cast<IsrNotifier*>(n);
+        auto* self = static_cast<IsrNotifier*>(Doorbell::of(n));
         self->fn_(self->ctx_);
     }
-    detail::InboxNode node_;  // first member: drain() recovers the notifier from it
     Fn fn_;
     void* ctx_;
-    std::atomic<Loop*> loop_{nullptr};
 };
 
 }  // namespace irqio

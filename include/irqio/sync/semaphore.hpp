@@ -6,17 +6,16 @@
 #include <coroutine>
 #include <cstdint>
 
+#include "irqio/core/doorbell.hpp"
 #include "irqio/core/loop.hpp"
 #include "irqio/core/wait_list.hpp"
-#include "irqio/isr/inbox.hpp"
 
 namespace irqio {
 
-class Semaphore {
+class Semaphore : private detail::Doorbell {
   public:
-    explicit Semaphore(int32_t initial = 0) noexcept : count_(initial) {
-        node_.drain = &Semaphore::drain;
-    }
+    explicit Semaphore(int32_t initial = 0) noexcept
+        : detail::Doorbell(&Semaphore::drain), count_(initial) {}
     ~Semaphore();
     Semaphore(const Semaphore&) = delete;
 
@@ -46,9 +45,7 @@ class Semaphore {
     bool take() noexcept;
     void grant() noexcept;  // task context: hand free permits to waiters, oldest first
     static void drain(detail::InboxNode* n) noexcept;
-    detail::InboxNode node_;  // first member
     std::atomic<int32_t> count_;
-    detail::LoopBinding loop_;
     detail::WaitList waiters_;
 };
 

@@ -18,7 +18,7 @@ struct Slot {
     std::atomic<void*> ctx{nullptr};
 };
 Slot g_slots[_NSIG];
-sigset_t g_attached;  // written only while attaching/detaching, task context
+sigset_t g_attached;  // what CriticalSection masks; written only in task context
 std::atomic<bool> g_init{false};
 
 void trampoline(int signo) {
@@ -64,6 +64,20 @@ int detach_signal(int signo) noexcept {
     return 0;
 }
 
+int mask_in_critical_sections(int signo) noexcept {
+    if (signo <= 0 || signo >= _NSIG) return -EINVAL;
+    init_once();
+    sigaddset(&g_attached, signo);
+    return 0;
+}
+
+int unmask_in_critical_sections(int signo) noexcept {
+    if (signo <= 0 || signo >= _NSIG) return -EINVAL;
+    init_once();
+    sigdelset(&g_attached, signo);
+    return 0;
+}
+
 PeriodicSignal::PeriodicSignal(int signo, uint64_t period_us) noexcept {
     sigevent sev{};
     sev.sigev_notify = SIGEV_THREAD_ID;
@@ -95,7 +109,7 @@ int PeriodicSignal::overruns() const noexcept {
 
 namespace irqio::port {
 
-// Masks exactly the attached signals on the calling thread; nests by depth.
+// Masks exactly the attached (and named) signals on the calling thread; nests by depth.
 IrqState irq_save() noexcept {
     if (linux_port::t_mask_depth++ == 0) {
         linux_port::init_once();

@@ -61,10 +61,18 @@ LinuxPort& this_thread_port() noexcept;
 
 using SignalHandler = void (*)(int signo, void* ctx);
 
-// Runs `handler(signo, ctx)` in signal context for `signo` (real-time signals included), inside an
-// IsrScope. CriticalSection masks exactly the signals attached here. Returns 0 or -errno.
+// Runs `handler(signo, ctx)` in signal context for `signo` (real-time signals included), keeping
+// errno. Optional: every **any** call is just as safe from a handler installed by plain sigaction
+// or by another library; attach_signal only saves writing the handler's boilerplate. Signals
+// attached here are masked by CriticalSection. Returns 0 or -errno.
 int attach_signal(int signo, SignalHandler handler, void* ctx) noexcept;
 int detach_signal(int signo) noexcept;
+
+// CriticalSection also masks `signo` from now on: for a signal whose handler irqio did not install
+// (plain sigaction, another library) and that touches data shared with tasks. Task context.
+// Returns 0 or -EINVAL. `unmask_in_critical_sections` undoes it.
+int mask_in_critical_sections(int signo) noexcept;
+int unmask_in_critical_sections(int signo) noexcept;
 
 // A POSIX timer that raises `signo` every `period_us` on the thread that starts it (that thread's
 // signal handler then runs as an interrupt of its loop).

@@ -5,9 +5,9 @@
 //   RX interrupt -> rx queue (try_put) -> StreamReader (try_read pops)
 //   StreamWriter (try_write pushes) -> tx queue -> TX interrupt (try_get) -> UART
 //
-// Wake-ups: each handler marks which direction may progress and posts the transport's inbox
-// node to the loop (any-context, no allocation, coalesced); the loop's drain calls the stream's
-// listener in task context. Flow control: when the rx queue is full the RX interrupt is turned
+// Wake-ups: each handler marks which direction may progress and rings the transport's Doorbell
+// (any-context, no allocation, coalesced); the loop's drain calls the stream's listener in task
+// context. Flow control: when the rx queue is full the RX interrupt is turned
 // off, so the next byte waits in the UART (QEMU then holds the sender back) until a read makes
 // room; no byte is dropped.
 //
@@ -22,24 +22,22 @@
 #include <atomic>
 #include <cstdint>
 
+#include "irqio/core/doorbell.hpp"
 #include "irqio/core/loop.hpp"
 #include "irqio/cortex_m/cmsdk_uart.hpp"
 #include "irqio/io/transport.hpp"
-#include "irqio/isr/inbox.hpp"
 #include "irqio/isr/thread_safe_queue.hpp"
 
 namespace irqio::cortex_m {
 
 template <uint32_t RxN = 64, uint32_t TxN = 64>
-class UartTransport final : public Transport {
+class UartTransport final : public Transport, private detail::Doorbell {
   public:
-    explicit UartTransport(CmsdkUart uart) noexcept : uart_(uart) {
-        node_.drain = &UartTransport::drain;
-        node_.self = this;
-    }
+    explicit UartTransport(CmsdkUart uart) noexcept
+        : detail::Doorbell(&UartTransport::drain), uart_(uart) {}
     ~UartTransport() {
         stop();
-        if (Loop* l = detail::load_acquire(loop_)) l->settle(&node_);
+        settle();
     }
     UartTransport(const UartTransport&) = delete;
     UartTransport& operator=(const UartTransport&) = delete;
@@ -47,7 +45,7 @@ class UartTransport final : public Transport {
     // Task context, inside the loop that will serve the streams: programs the UART, installs
     // the hooks and enables receiving.
     void start(uint32_t baud, uint8_t priority = 0x80) noexcept {
-        detail::store_sc(loop_, Loop::current());
+        bind(Loop::current());
         uart_.init(baud, priority);
         uart_.set_hooks(&UartTransport::on_rx, &UartTransport::on_tx, this);
         tx_idle_.store(true, std::memory_order_relaxed);
@@ -142,13 +140,13 @@ class UartTransport final : public Transport {
         self->signal(kWrite);  // a slot came free (or the line went idle)
     }
     void signal(uint8_t what) noexcept {
-        (what == kRead ? rx_ready_ : tx_ready_).store(1, std::memory_order_release);
-        if (Loop* l = detail::load_acquire(loop_)) l->post(&node_);
+        detail::store_sc(what == kRead ? rx_ready_ : tx_ready_, 1);
+        ring();
     }
 
-    // Task context, from the loop's inbox.
+    // Task context, when the loop answers the Doorbell.
     static void drain(detail::InboxNode* n) noexcept {
-        UartTransport* self = static_cast<Node*>(n)->self;
+        auto* self = static_cast<UartTransport*>(Doorbell::of(n));
         if (detail::load_acquire(self->rx_ready_) &&
             detail::atomic_exchange<uint8_t>(self->rx_ready_, 0)) {
             if (ReadyListener* l = self->listener_[0]) l->on_ready(Direction::read);
@@ -159,12 +157,7 @@ class UartTransport final : public Transport {
         }
     }
 
-    struct Node : detail::InboxNode {
-        UartTransport* self = nullptr;
-    };
-    Node node_;
     CmsdkUart uart_;
-    std::atomic<Loop*> loop_{nullptr};
     ReadyListener* listener_[2] = {nullptr, nullptr};
     ThreadSafeQueue<uint8_t, RxN> rx_;
     ThreadSafeQueue<uint8_t, TxN> tx_;
