@@ -37,6 +37,8 @@ const char* to_string(Error e) noexcept {
             return "too_long";
         case Error::not_found:
             return "not_found";
+        case Error::unsupported:
+            return "unsupported";
     }
     return "unknown";
 }

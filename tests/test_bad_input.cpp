@@ -2,6 +2,7 @@
 // error or a documented assertion (the death tests), never a hang, a silent success or an overflow.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pty.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -257,6 +258,38 @@ TEST(BadInput, WriteAllCutOffSaysHowManyBytesItAccepted) {
     EXPECT_EQ(got.size(), data.size());
     EXPECT_TRUE(got == data);
     ::close(sv[1]);
+}
+
+// ---------------------------------------------------------------- SerialPort::configure
+
+// A pty keeps 8 data bits without parity whatever it is asked (the kernel's pty_set_termios):
+// configure() reads the settings back and reports the mismatch instead of ok.
+TEST(BadInput, SerialConfigureReportsSettingsTheDeviceKept) {
+    int master = -1, slave = -1;
+    ASSERT_EQ(openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
+    Result<SerialPort> port = SerialPort::adopt(slave);  // 115200 8N1: what a pty keeps
+    ASSERT_TRUE(port.ok());
+    SerialConfig cfg;
+    cfg.data_bits = 7;
+    cfg.parity = Parity::even;
+    Result<void> r = port->configure(cfg);
+    EXPECT_EQ(r.error(), Error::unsupported) << to_string(r.error());
+    Result<SerialConfig> held = port->config();  // what the device holds, as it is
+    ASSERT_TRUE(held.ok());
+    EXPECT_EQ(held->data_bits, 8);
+    EXPECT_EQ(held->parity, Parity::none);
+    cfg = SerialConfig{};
+    cfg.baud = 9600;
+    EXPECT_TRUE(port->configure(cfg).ok());  // what it can hold is still ok
+
+    // adopt() applies the settings the same way: refused, and the fd is closed.
+    int master2 = -1, slave2 = -1;
+    ASSERT_EQ(openpty(&master2, &slave2, nullptr, nullptr, nullptr), 0);
+    cfg.parity = Parity::odd;
+    EXPECT_EQ(SerialPort::adopt(slave2, cfg).error(), Error::unsupported);
+    EXPECT_EQ(fcntl(slave2, F_GETFD), -1);
+    ::close(master);
+    ::close(master2);
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ enum class Error : uint8_t {
     nack,
     overrun,
     too_long,
-    not_found,  // the named thing (a path, a device) does not exist
+    not_found,    // the named thing (a path, a device) does not exist
+    unsupported,  // the device cannot do what was asked (it kept other settings)
 };
 
 const char* to_string(Error e) noexcept;

@@ -57,6 +57,17 @@ Result<void> apply(int fd, const SerialConfig& c) noexcept {
     t.c_cc[VTIME] = 0;
     if (cfsetispeed(&t, speed) != 0 || cfsetospeed(&t, speed) != 0) return Error::invalid_argument;
     if (tcsetattr(fd, TCSANOW, &t) != 0) return Error::io;
+    // tcsetattr succeeds if the driver took any of the changes: read back what it holds (a pty,
+    // say, keeps 8 data bits without parity).
+    termios got{};
+    if (tcgetattr(fd, &got) != 0) return Error::io;
+    constexpr tcflag_t kCflags = CSIZE | PARENB | CSTOPB | CRTSCTS;
+    constexpr tcflag_t kIflags = IXON | IXOFF;
+    bool same = cfgetispeed(&got) == speed && cfgetospeed(&got) == speed &&
+                (got.c_cflag & kCflags) == (t.c_cflag & kCflags) &&
+                (got.c_iflag & kIflags) == (t.c_iflag & kIflags) &&
+                (!(t.c_cflag & PARENB) || (got.c_cflag & PARODD) == (t.c_cflag & PARODD));
+    if (!same) return Error::unsupported;
     return {};
 }
 
@@ -79,7 +90,7 @@ Result<SerialPort> SerialPort::adopt(int fd, const SerialConfig& cfg,
 Result<SerialPort> SerialPort::open(const char* path, const SerialConfig& cfg,
                                     const StreamOptions& opts) noexcept {
     int fd = ::open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return errno == ENOENT ? Error::invalid_argument : Error::io;
+    if (fd < 0) return errno == ENOENT ? Error::not_found : Error::io;
     return adopt(fd, cfg, opts);
 }
 

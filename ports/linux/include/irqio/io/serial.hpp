@@ -22,14 +22,20 @@ struct SerialConfig {
 class SerialPort {
   public:
     SerialPort() noexcept = default;
-    // Opens `path` (O_NOCTTY, non-blocking) and applies `cfg` in raw mode.
+    // Opens `path` (O_NOCTTY, non-blocking) and applies `cfg` in raw mode, as configure() does
+    // (its errors too). Error::not_found when nothing exists at `path`.
     static Result<SerialPort> open(const char* path, const SerialConfig& cfg = {},
                                    const StreamOptions& opts = {}) noexcept;
-    // Takes ownership of an open tty fd (a pty side, say) and applies `cfg` in raw mode.
+    // Takes ownership of an open tty fd (a pty side, say) and applies `cfg` in raw mode, as
+    // configure() does; on an error the fd is closed. Error::invalid_argument for a non-tty.
     static Result<SerialPort> adopt(int fd, const SerialConfig& cfg = {},
                                     const StreamOptions& opts = {}) noexcept;
 
-    // Changes the line settings now (bytes in flight keep their old framing).
+    // Changes the line settings now (bytes in flight keep their old framing), then reads them
+    // back: Error::unsupported when the driver holds other settings than asked (baud, data bits,
+    // parity, stop bits or flow control; a pty, say, keeps 8 data bits without parity). The
+    // device is then left with what it took: config() tells what that is.
+    // Error::invalid_argument for a value out of range (a non-standard baud, 9 data bits).
     Result<void> configure(const SerialConfig& cfg) noexcept;
     // The settings the driver holds, read back from termios.
     Result<SerialConfig> config() const noexcept;
