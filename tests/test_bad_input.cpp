@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <pty.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -257,7 +258,89 @@ TEST(BadInput, WriteAllCutOffSaysHowManyBytesItAccepted) {
     run(main());
     EXPECT_EQ(got.size(), data.size());
     EXPECT_TRUE(got == data);
-    ::close(sv[1]);
+    linux_port::close_fd(sv[1]);  // readable() registered it: forget it, then close
+}
+
+// ---------------------------------------------------------------- a server out of fds
+
+Task<void> echo_lines(Connection c) {
+    for (;;) {
+        Result<StreamReader::Bytes> line = co_await c.reader().readline(256);
+        if (!line) co_return;
+        if (!(co_await c.writer().write_all(*line))) co_return;
+    }
+}
+
+Task<std::string> round_trip(Connection& c, const char* line) {
+    std::string text(line);
+    std::span<const uint8_t> out(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+    if (!(co_await c.writer().write_all(out))) co_return "<write failed>";
+    Result<StreamReader::Bytes> r = co_await wait_for_ms(c.reader().readline(256), 2000);
+    co_return str(std::move(r));
+}
+
+int highest_open_fd() {
+    int hi = -1;
+    for (int fd = 0; fd < 65536; ++fd)
+        if (fcntl(fd, F_GETFD) != -1) hi = fd;
+    return hi;
+}
+
+// A server that runs out of file descriptors (EMFILE) counts it, says which error it was, and goes
+// on serving its other connections; the waiting connection is accepted once an fd is free.
+TEST(BadInput, ServerOutOfFdsIsCountedAndKeepsServing) {
+    std::string path = temp_path("server.sock");
+    rlimit saved{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    std::vector<int> fillers;
+    struct Restore {
+        rlimit& saved;
+        std::vector<int>& fillers;
+        ~Restore() {
+            for (int fd : fillers) ::close(fd);
+            setrlimit(RLIMIT_NOFILE, &saved);
+        }
+    } restore{saved, fillers};
+    auto main = [&]() -> Task<void> {
+        Result<Server> srv = start_unix_server(echo_lines, path.c_str());
+        EXPECT_TRUE(srv.ok());
+        if (!srv) co_return;
+        Result<Connection> a = co_await open_unix_connection(path.c_str());
+        EXPECT_TRUE(a.ok());
+        if (!a) co_return;
+        EXPECT_EQ(co_await round_trip(*a, "one\n"), "one\n");
+        EXPECT_EQ(srv->accept_failures(), 0u);
+
+        // Every fd number below the limit taken, then one given back for the client's socket:
+        // the server's accept has none left.
+        rlimit low = saved;
+        low.rlim_cur = static_cast<rlim_t>(highest_open_fd() + 4);
+        EXPECT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+        for (int fd; (fd = ::dup(0)) >= 0;) fillers.push_back(fd);
+        EXPECT_EQ(errno, EMFILE);
+        EXPECT_FALSE(fillers.empty());
+        ::close(fillers.back());
+        fillers.pop_back();
+        Result<Connection> b = co_await open_unix_connection(path.c_str());
+        EXPECT_TRUE(b.ok()) << to_string(b.error());
+        if (!b) co_return;
+        EXPECT_TRUE(
+            (co_await b->writer().write_all({reinterpret_cast<const uint8_t*>("two\n"), 4})));
+        co_await sleep_ms(50);
+        EXPECT_GT(srv->accept_failures(), 0u);  // seen, not silent
+        EXPECT_EQ(srv->last_accept_errno(), EMFILE);
+        EXPECT_EQ(srv->accepted(), 1u);
+        EXPECT_EQ(co_await round_trip(*a, "still served\n"), "still served\n");
+
+        // An fd comes free: the waiting connection is accepted and served.
+        ::close(fillers.back());
+        fillers.pop_back();
+        Result<StreamReader::Bytes> two = co_await wait_for_ms(b->reader().readline(256), 2000);
+        EXPECT_EQ(str(std::move(two)), "two\n");
+        EXPECT_EQ(srv->accepted(), 2u);
+        co_await srv->shutdown();
+    };
+    run(main());
 }
 
 // ---------------------------------------------------------------- SerialPort::configure

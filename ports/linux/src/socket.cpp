@@ -121,6 +121,8 @@ struct Server::Impl {
     TaskGroup handlers;
     TaskHandle<void> acceptor;
     uint64_t accepted = 0;
+    uint64_t accept_failures = 0;
+    int last_accept_errno = 0;
 
     ~Impl() {
         stop();
@@ -154,7 +156,10 @@ Task<void> accept_loop(Server::Impl* s) {
             if (!r && r.error() == Error::closed) co_return;  // the listener was closed
             continue;
         }
-        // Out of fds or memory: back off instead of spinning; connections wait in the backlog.
+        // Out of fds or memory: counted where the user sees it (accept_failures()), then back off
+        // instead of spinning; connections wait in the backlog.
+        ++s->accept_failures;
+        s->last_accept_errno = errno;
         co_await sleep_ms(10);
     }
 }
@@ -244,6 +249,12 @@ std::size_t Server::connections() const noexcept {
 }
 uint64_t Server::accepted() const noexcept {
     return impl_ ? impl_->accepted : 0;
+}
+uint64_t Server::accept_failures() const noexcept {
+    return impl_ ? impl_->accept_failures : 0;
+}
+int Server::last_accept_errno() const noexcept {
+    return impl_ ? impl_->last_accept_errno : 0;
 }
 void Server::close() noexcept {
     if (impl_) impl_->stop();

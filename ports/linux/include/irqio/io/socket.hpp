@@ -42,6 +42,14 @@ class Server {
     // Connections whose handler is still running.
     std::size_t connections() const noexcept;
     uint64_t accepted() const noexcept;
+    // A failed accept (EMFILE / ENFILE: the process or the system is out of file descriptors;
+    // ENOBUFS / ENOMEM; anything but a connection that went away) is counted here and its errno
+    // kept; the server then waits 10 ms and tries again, serving its running connections
+    // meanwhile, while the client waits in the listen backlog. A count that grows means clients
+    // are being kept waiting: close connections or raise RLIMIT_NOFILE.
+    uint64_t accept_failures() const noexcept;
+    // The errno of the last failed accept (EMFILE, ENFILE, ...); 0 if none failed.
+    int last_accept_errno() const noexcept;
     // Stops accepting new connections now; running handlers go on.
     void close() noexcept;
     // close(), cancels every running handler and waits until all have finished.
