@@ -10,27 +10,12 @@ Event::~Event() {
 }
 
 void Event::set() noexcept {
-    detail::store_sc(level_, 1);  // before the loads of the parts' loops: pairs with claim()
-    for (Part& p : parts_) {
-        Loop* l = p.loop();
-        if (!l) continue;
-        if (l->on_loop_thread()) {
-            // The loop's own thread (a task, or a handler that interrupted one): no
-            // read-modify-write needed; deliver() reads the mark after the lane gives the node.
-            p.local_pending.store(1, std::memory_order_relaxed);
-            std::atomic_signal_fence(std::memory_order_seq_cst);
-        } else {
-            detail::store_sc(p.pending, 1);
-        }
-        l->signal(p.node());
-    }
-}
-
-void Event::clear() noexcept {
-    level_.store(0, std::memory_order_relaxed);
-    // No fence needed: a set() that slips in after the store above is still due and is delivered
-    // here or by the drain, which is the same as "set after clear".
-    if (Part* p = part_of(Loop::current())) p->deliver();
+    detail::store_release(level_, 1);
+    // Counted after the level (see Awaiter::await_ready) and before the loads of the parts' loops
+    // (a seq_cst read-modify-write: pairs with claim()'s re-check of the count).
+    detail::atomic_fetch_add<uint32_t>(gen_, 1);
+    for (Part& p : parts_)
+        if (Loop* l = p.loop()) l->signal(p.node());
 }
 
 bool Event::has_waiters() const noexcept {
@@ -40,18 +25,19 @@ bool Event::has_waiters() const noexcept {
 }
 
 Event::Part* Event::part_of(const Loop* l) noexcept {
+    if (!l) return nullptr;  // outside a loop (clear() then resets only the level)
     for (Part& p : parts_)
         if (p.loop_relaxed() == l) return &p;
     return nullptr;
 }
 
-bool Event::claim(Loop* l, Part*& out) noexcept {
+bool Event::claim(Loop* l, uint32_t gen0, Part*& out) noexcept {
     for (Part& p : parts_) {
         if (p.loop_relaxed() == nullptr && p.claim(l)) {
             out = &p;
-            // The claim was seq_cst, so a set() that stored the level before this load finds the
-            // part; one that did not is seen here.
-            return detail::load_sc(level_) == 0;
+            // The claim was seq_cst, so a set() counted after it finds the part and rings it; one
+            // counted before it is seen here.
+            return detail::load_sc(gen_) == gen0;
         }
     }
     IRQIO_ASSERT(false, "an Event has waiters on more loops than IRQIO_EVENT_LOOPS");
@@ -61,10 +47,11 @@ bool Event::claim(Loop* l, Part*& out) noexcept {
 bool Event::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
     Loop* l = Loop::current();
     Part* p = ev_->part_of(l);
-    if (!p && !ev_->claim(l, p)) return false;  // set meanwhile: go on
+    if (!p && !ev_->claim(l, gen0_, p)) return false;  // set meanwhile: go on
     detail::TaskBase* t = l->running();
     t->resume = h;
     node_.task = t;
+    node_.gen = gen0_;
     part_ = p;
     detail::step_hook(detail::StepPoint::waiter_link);
     p->waiters.push_back(&node_);
@@ -76,18 +63,14 @@ void Event::Part::drain(detail::InboxNode* n) noexcept {
 }
 
 void Event::Part::deliver() noexcept {
-    bool due = false;
-    if (local_pending.load(std::memory_order_relaxed)) {
-        // A handler on this thread that sets it again after this store is delivered by the
-        // wake_all below or by the drain of its own signal: never lost, never early.
-        local_pending.store(0, std::memory_order_relaxed);
-        std::atomic_signal_fence(std::memory_order_seq_cst);
-        due = true;
+    // seq_cst: ordered after the loop's reset of the node's `queued`, so the count of a set whose
+    // ring found the node still queued is seen here.
+    const uint32_t now = detail::load_sc(owner->gen_);
+    while (detail::WaitNode* n = waiters.front()) {
+        if (static_cast<int32_t>(n->gen - now) >= 0) break;  // began after the last set
+        waiters.pop_front();
+        detail::wake(n);
     }
-    // seq_cst: ordered after the loop's reset of the node's `queued`, so a set whose post found
-    // the node still queued is seen here (load first: an exchange is dearer than a load).
-    if (detail::load_sc(pending) && detail::atomic_exchange<uint8_t>(pending, 0)) due = true;
-    if (due) detail::wake_all(waiters);
 }
 
 }  // namespace irqio

@@ -82,6 +82,14 @@ void Loop::cancel(TaskBase* t) noexcept {
     make_ready(t, false);
 }
 
+void Loop::cancel_now(TaskBase* t) noexcept {
+    if (t->flags & detail::kDone) return;
+    t->flags |= detail::kCancelReq;
+    if (t->flags & detail::kRunning) return;
+    if (t->flags & detail::kQueued) detail::add_task_ref(t);  // step() lets go of it
+    complete(t);
+}
+
 void Loop::adopt(TaskBase** head) noexcept {
     while (TaskBase* t = *head) {
         unlink_task(t);
@@ -98,6 +106,11 @@ void Loop::abort_running(Error why) noexcept {
 void Loop::step(TaskBase* t) noexcept {
     detail::step_hook(detail::StepPoint::run_queue_pop);
     const uint16_t f = t->flags & ~detail::kQueued;
+    if (f & detail::kDone) {  // finished by cancel_now() while it waited in the run queue
+        t->flags = f;
+        detail::drop_task_ref(t);
+        return;
+    }
     if (f & detail::kCancelReq) {
         t->flags = f;
         complete(t);
@@ -139,7 +152,7 @@ void Loop::complete(TaskBase* t) noexcept {
 }
 
 void Loop::drain_inbox() noexcept {
-    if (!local_.empty()) drain_local();
+    if (!local_empty()) drain_local();
     if (inbox_.empty()) return;
     detail::InboxNode* n = inbox_.take_all();
     detail::step_hook(detail::StepPoint::inbox_take);
@@ -179,7 +192,7 @@ void Loop::drain_nodes(detail::InboxNode* n) noexcept {
 // Right after a sleep, with the run queue empty: when the inbox holds one TaskWake and nothing
 // else, its task is returned to be stepped at once, which is where queueing it would lead.
 TaskBase* Loop::take_lone_wake() noexcept {
-    if (!local_.empty()) {  // a signal handler on this thread woke the loop: no shortcut
+    if (!local_empty()) {  // a signal handler on this thread woke the loop: no shortcut
         drain_inbox();
         return nullptr;
     }
@@ -229,7 +242,7 @@ void Loop::idle() noexcept {
         // Any interrupt ends the port's wait even while masked, so a handler that posts after
         // this check still wakes it, and handlers need no notify().
         port::IrqState s = port::irq_save();
-        if (inbox_.empty() && local_.empty() && ready_.empty()) {
+        if (inbox_.empty() && local_empty() && ready_.empty()) {
             ++stats_.sleeps;
             port_.wait_until(deadline);
         }
@@ -238,7 +251,7 @@ void Loop::idle() noexcept {
     }
     detail::store_sc(sleeping_, true);
     detail::step_hook(detail::StepPoint::before_sleep);
-    if (inbox_.empty() && local_.empty() && ready_.empty()) {
+    if (inbox_.empty() && local_empty() && ready_.empty()) {
         ++stats_.sleeps;
         port_.wait_until(deadline);
     }

@@ -10,9 +10,19 @@ TaskGroup::~TaskGroup() {
     l->adopt(&head_);  // they finish their cancellation as the loop's own tasks
 }
 
+// Each member not running is finished at once (its cleanup has run when cancel() returns). A
+// member's cleanup may finish others too, so after one leaves the list the walk starts again from
+// the head, where only members that could not finish yet (the running one) remain before it.
 void TaskGroup::cancel() noexcept {
     Loop* l = Loop::current();
-    for (detail::TaskBase* t = head_; t; t = t->sib_next) l->cancel(t);
+    detail::TaskBase* t = head_;
+    while (t) {
+        detail::add_task_ref(t);  // its header (with the links) outlives its cleanup
+        l->cancel_now(t);
+        detail::TaskBase* next = t->sib_pprev ? t->sib_next : head_;
+        detail::drop_task_ref(t);
+        t = next;
+    }
 }
 
 std::size_t TaskGroup::size() const noexcept {

@@ -305,13 +305,9 @@ TEST(CancelCleanup, CancelledTaskOwningATaskGroup) {
 }
 
 // The same two, waited on by a high-priority task: it is made ready ahead of every normal task,
-// so the members' cleanup must not depend on running before it in the queue.
-// KNOWN GAP (disabled): a gather's or TaskGroup's members are only queued for cancellation by the
-// destructor that gives them up (Loop::cancel); the two tests above pass because those members
-// are queued ahead of the waiter, which a high-priority waiter overtakes. Finishing them inside
-// the destructor needs the loop to complete a task that is neither running nor queued at once
-// (src/loop.cpp, Loop::cancel), outside this change.
-TEST(CancelCleanup, DISABLED_GatherGivenUpOnByAHighPriorityWaiter) {
+// so the members' cleanup must not depend on running before it in the queue (the destructor that
+// gives them up finishes them at once: Loop::cancel_now).
+TEST(CancelCleanup, GatherGivenUpOnByAHighPriorityWaiter) {
     Rig rig;
     auto body = [&]() -> Task<void> {
         auto buf = std::make_unique<uint8_t[]>(kLen * 2);
@@ -333,7 +329,7 @@ TEST(CancelCleanup, DISABLED_GatherGivenUpOnByAHighPriorityWaiter) {
     run(body());
 }
 
-TEST(CancelCleanup, DISABLED_CancelledTaskOwningATaskGroupHighPriorityWaiter) {
+TEST(CancelCleanup, CancelledTaskOwningATaskGroupHighPriorityWaiter) {
     Rig rig;
     auto body = [&]() -> Task<void> {
         auto buf = std::make_unique<uint8_t[]>(kLen);

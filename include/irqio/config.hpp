@@ -70,10 +70,10 @@
 // Test builds let a test run code at each internal step of the scheduler (see core/step_hook.hpp).
 // How many loops may have tasks waiting on one Event at the same time (threads, cores, interrupt
 // levels). Each costs the Event one small part (a doorbell and a wait list); a wait from one loop
-// too many is an assertion. Bare metal runs one loop per core until interrupt levels are used.
+// too many is an assertion. Bare metal runs one loop per core: raise it there for several.
 #ifndef IRQIO_EVENT_LOOPS
 #if IRQIO_SINGLE_THREAD
-#define IRQIO_EVENT_LOOPS 2
+#define IRQIO_EVENT_LOOPS 1
 #else
 #define IRQIO_EVENT_LOOPS 4
 #endif

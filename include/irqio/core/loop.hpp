@@ -78,6 +78,11 @@ class Loop {
     detail::TaskBase* running() const noexcept { return running_; }
     detail::TaskBase* spawn(detail::TaskBase* t, Priority prio, detail::TaskBase** owner) noexcept;
     void cancel(detail::TaskBase* t) noexcept;
+    // Task context: cancels `t` and, unless it is the running task (which stops at its next
+    // suspension), finishes it at once: its frame tree is destroyed, so its cleanup (destructors,
+    // transfer aborts) has run when this returns. For owners that give up on their tasks
+    // (TaskGroup, gather).
+    void cancel_now(detail::TaskBase* t) noexcept;
     // Moves the tasks of another owner's list (a TaskGroup being destroyed) into the loop's.
     void adopt(detail::TaskBase** head) noexcept;
     void abort_running(Error why) noexcept;
@@ -85,18 +90,30 @@ class Loop {
     // vector-table handler, another thread or core): the loop calls n->drain(n) soon, in its task
     // context; signals of one node coalesce until then. The caller never touches the run queue or
     // a wait list itself, so a handler that interrupted the loop anywhere is harmless.
+    // (Where the port tells handlers apart exactly, the loop's own thread is task context and the
+    // loop acts at once, as the drain would.)
     IRQIO_INLINE void signal(detail::InboxNode* n) noexcept {
-        if (on_loop_thread() && local_.push(n)) {
-            after_local_push();
-            return;
+        if (on_loop_thread()) {
+            if constexpr (detail::kHandlerKnown) {
+                act_on(n);
+                return;
+            } else if (local_.push(n)) {
+                after_local_push();
+                return;
+            }
         }
         post(n);
     }
     // Any context: queues the TaskWake of a waiter the caller has just claimed (so only it posts).
     IRQIO_INLINE void post_wake(detail::TaskWake* w) noexcept {
-        if (on_loop_thread() && local_.push(w)) {
-            after_local_push();
-            return;
+        if (on_loop_thread()) {
+            if constexpr (detail::kHandlerKnown) {
+                take_wake(w);
+                return;
+            } else if (local_.push(w)) {
+                after_local_push();
+                return;
+            }
         }
         inbox_.push(w);
         wake_sleeper();
@@ -123,6 +140,12 @@ class Loop {
     void settle(detail::InboxNode* n) noexcept {
         if ((detail::load_acquire(n->queued) != 0 || n->local_queued != 0) && on_loop_thread())
             drain_inbox();
+    }
+    // Task context (the loop's own code): whether its local lane holds anything. Always empty
+    // where the port tells handlers apart (task-context signals are acted on at once).
+    IRQIO_INLINE bool local_empty() const noexcept {
+        if constexpr (detail::kHandlerKnown) return true;
+        return local_.empty();
     }
 
     // One scheduler pass; returns after running the tasks ready at its start (or after sleeping).

@@ -14,6 +14,7 @@ struct WaitNode {
     TaskBase* task = nullptr;
     State state = idle;
     Priority priority = Priority::normal;
+    uint32_t gen = 0;  // the owner's own use (it fills padding on 64-bit): an Event's set count
 };
 
 class WaitList {

@@ -1,6 +1,6 @@
-// IsrScope: marks "this code runs in a handler" so any-context calls never take task-context paths.
-// irqio's own signal and interrupt trampolines open one; a raw handler installed by other means
-// must open one too before it calls into irqio (Cortex-M handlers are recognised without it).
+// IsrScope: marks "this code runs in a handler". Optional: any-context calls are safe from a
+// handler that opens none (a plain sigaction handler); inside one they go straight to the inbox.
+// irqio's own signal and interrupt trampolines open one. Cortex-M handlers are recognised by IPSR.
 #pragma once
 #include <cstdint>
 
@@ -9,6 +9,15 @@
 namespace irqio {
 namespace detail {
 extern constinit IRQIO_THREAD_LOCAL uint32_t isr_depth;
+
+#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
+    defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
+// in_handler() is exact: code for which it is false is thread-mode code, never a handler.
+inline constexpr bool kHandlerKnown = true;
+#else
+// in_handler() is a hint: a signal handler that opened no IsrScope looks like task context.
+inline constexpr bool kHandlerKnown = false;
+#endif
 
 IRQIO_INLINE bool in_handler() noexcept {
 #if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \

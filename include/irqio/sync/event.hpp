@@ -2,6 +2,9 @@
 // when it was set, in FIFO order per loop. Its waiters may belong to several loops at once
 // (threads, cores, interrupt levels): each such loop has its own part (a Doorbell and a wait list)
 // that only that loop's thread touches, and set() rings every part's loop.
+// Invariant: set() counts itself (gen_) before it rings; each waiter notes the count when it
+// begins, so a part's drain wakes exactly the waiters that began before a set, whenever it runs
+// and whatever clear() did meanwhile (no wake is lost to a clear, none is given to a later waiter).
 #pragma once
 #include <atomic>
 #include <coroutine>
@@ -17,16 +20,17 @@ class Event {
     struct Part;
 
   public:
-    Event() noexcept = default;
+    Event() noexcept {
+        for (Part& p : parts_) p.owner = this;
+    }
     ~Event();
     Event(const Event&) = delete;
     Event& operator=(const Event&) = delete;
 
     // Any context.
     void set() noexcept;
-    // Task context. Waiters that waited before a set() still wake even if clear() comes first
-    // (the set's wakes for this loop are delivered now; other loops deliver theirs themselves).
-    void clear() noexcept;
+    // Task context. Waiters that waited before a set() still wake even if clear() comes first.
+    void clear() noexcept { level_.store(0, std::memory_order_relaxed); }
     bool is_set() const noexcept { return detail::load_acquire(level_) != 0; }
 
     class Awaiter {
@@ -37,13 +41,19 @@ class Event {
         ~Awaiter() {
             if (node_.state == detail::WaitNode::linked) part_->waiters.remove(&node_);
         }
-        bool await_ready() const noexcept { return ev_->is_set(); }
+        // The set count first, then the level: a set that this wait does not see as the level
+        // is counted after gen0_, so it wakes this waiter (set() stores the level, then counts).
+        bool await_ready() noexcept {
+            gen0_ = detail::load_sc(ev_->gen_);
+            return detail::load_sc(ev_->level_) != 0;
+        }
         bool await_suspend(std::coroutine_handle<> h) noexcept;
         void await_resume() noexcept { node_.state = detail::WaitNode::idle; }
 
       private:
         Event* ev_;
         Part* part_ = nullptr;
+        uint32_t gen0_ = 0;
         detail::WaitNode node_;
     };
     // Task context; `prio` high puts the woken task ahead of every normal ready task.
@@ -52,21 +62,21 @@ class Event {
     bool has_waiters() const noexcept;
 
   private:
-    // One loop's share of the Event. Invariant: `waiters` and `local_pending` are touched only by
-    // that loop's thread (its own signal handlers included); `pending` by any context.
+    // One loop's share of the Event. Invariant: `waiters` is touched only by that loop's thread,
+    // in the order the waits began (so their counts never decrease along it).
     struct Part : detail::Doorbell {
         Part() noexcept : detail::Doorbell(&Part::drain) {}
         static void drain(detail::InboxNode* n) noexcept;
-        void deliver() noexcept;  // task context of its loop: wakes all if a set is due
+        void deliver() noexcept;  // task context of its loop: wakes the waiters a set is owed to
         detail::WaitList waiters;
-        std::atomic<uint8_t> pending{0};  // a set() from another thread or core not yet delivered
-        std::atomic<uint8_t> local_pending{0};  // likewise from the loop's own thread (relaxed)
+        Event* owner = nullptr;
     };
     Part* part_of(const Loop* l) noexcept;
-    // Claims a free part for `l`; false (and no part) if a set() raced the claim: don't wait.
-    bool claim(Loop* l, Part*& out) noexcept;
+    // Claims a free part for `l`; false if a set() was counted since `gen0`: don't wait.
+    bool claim(Loop* l, uint32_t gen0, Part*& out) noexcept;
 
     std::atomic<uint8_t> level_{0};
+    std::atomic<uint32_t> gen_{0};  // sets so far (wraps; compared by difference)
     Part parts_[IRQIO_EVENT_LOOPS];
 };
 

@@ -12,8 +12,13 @@ namespace detail {
 template <class... T>
 struct CancelUnfinished {
     std::tuple<TaskHandle<T>...>& handles;
+    // Members not running are finished at once: their cleanup has run when the gather is gone.
     ~CancelUnfinished() {
-        std::apply([](auto&... h) { (h.cancel(), ...); }, handles);
+        std::apply(
+            [](auto&... h) {
+                (((h && !h.done()) ? Loop::current()->cancel_now(h.base()) : void()), ...);
+            },
+            handles);
     }
 };
 }  // namespace detail
