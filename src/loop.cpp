@@ -299,6 +299,9 @@ void Loop::cancel_all_and_settle() noexcept {
 }
 
 TaskBase* Loop::start_main(TaskBase* t) noexcept {
+    // A task that runs a loop would wait in it for ever: its own loop cannot go on meanwhile.
+    IRQIO_ASSERT(detail::tls_loop == nullptr || detail::tls_loop->running() == nullptr,
+                 "run() called from a task: a task awaits instead (create_task, co_await)");
     prev_loop_ = detail::tls_loop;
     detail::tls_loop = this;
     Loop* no_loop = nullptr;  // schedule() targets the first loop started while none ran

@@ -8,8 +8,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "irqio/irqio.hpp"
@@ -376,3 +378,76 @@ TEST(BadInput, SerialConfigureReportsSettingsTheDeviceKept) {
 }
 
 }  // namespace
+
+namespace {
+// run() (or Loop::run) from a task of the running loop would wait for ever in a nested loop
+// while its own loop stands still: a documented assertion.
+Task<int> nested_run() {
+    co_return irqio::run([]() -> Task<int> { co_return 1; }());
+}
+Task<int> nested_loop_run(Loop* outer) {
+    co_return outer->run([]() -> Task<int> { co_return 2; }());
+}
+}  // namespace
+
+TEST(BadInputDeathTest, RunFromATaskAsserts) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_DEATH(irqio::run(nested_run()), "run\\(\\) called from a task");
+    EXPECT_DEATH(
+        {
+            Loop loop(port::default_port());
+            loop.run(nested_loop_run(&loop));
+        },
+        "run\\(\\) called from a task");
+}
+
+// The thread that owns a loop hands it out before any task runs: another thread schedules a
+// callback on it at once, and the loop's main task sees it.
+TEST(BadInput, LoopHandedOutBeforeTasksRun) {
+    std::atomic<Loop*> handed{nullptr};
+    std::atomic<bool> called{false};
+    Event done;
+    std::thread t([&] {
+        int r = irqio::run(
+            [&]() -> Task<int> {
+                auto w = co_await wait_for_ms(done.wait(), 5000);
+                co_return w.ok() ? 7 : -1;
+            }(),
+            [&](Loop& l) { handed.store(&l, std::memory_order_release); });
+        EXPECT_EQ(r, 7);
+    });
+    Loop* l = nullptr;
+    while (!(l = handed.load(std::memory_order_acquire))) std::this_thread::yield();
+    struct Ctx {
+        Event* done;
+        std::atomic<bool>* called;
+    } ctx{&done, &called};
+    // Any context: the callback runs in the loop's task context.
+    while (!l->schedule(
+        [](void* p) {
+            auto* c = static_cast<Ctx*>(p);
+            c->called->store(true);
+            c->done->set();
+        },
+        &ctx)) {
+        std::this_thread::yield();
+    }
+    t.join();
+    EXPECT_TRUE(called.load());
+}
+
+// wait_for on a TaskHandle<Result<V>> gives Result<V> (not nested), as for a Task or an awaitable.
+TEST(BadInput, WaitForOnAHandleOfAResultIsNotNested) {
+    auto main = []() -> Task<void> {
+        auto inner = []() -> Task<Result<int>> { co_return Error::io; };
+        auto good = []() -> Task<Result<int>> { co_return 5; };
+        auto h1 = create_task(inner());
+        auto h2 = create_task(good());
+        auto r1 = co_await wait_for_ms(h1, 100);
+        auto r2 = co_await wait_for_ms(h2, 100);
+        static_assert(std::is_same_v<decltype(r1), Result<int>>, "not nested");
+        EXPECT_EQ(r1.error(), Error::io);
+        EXPECT_EQ(r2.value(), 5);
+    };
+    irqio::run(main());
+}

@@ -1,6 +1,7 @@
 // TaskHandle<T>: a counted reference to a scheduled task; `co_await handle` gives Result<T>.
 // The task's header (and so its outcome) lives as long as the task runs or a handle exists.
 #pragma once
+#include <type_traits>
 #include <utility>
 
 #include "irqio/core/loop.hpp"
@@ -118,6 +119,17 @@ T Loop::run(Task<T> main) {
 template <class T>
 T run(Task<T> main) {
     Loop loop(port::default_port());
+    return loop.run(std::move(main));
+}
+
+// As run(main), and hands the new loop to `on_loop(Loop&)` before any task runs: how the thread
+// that owns a loop tells other threads (or handlers) which loop to signal (`loop.schedule(...)`,
+// objects bound to it). The loop lives until run() returns. (Equivalent: construct a Loop on the
+// thread, publish its address, then call loop.run(main).)
+template <class T, class F>
+requires std::is_invocable_v<F&, Loop&> T run(Task<T> main, F&& on_loop) {
+    Loop loop(port::default_port());
+    on_loop(loop);
     return loop.run(std::move(main));
 }
 

@@ -171,7 +171,8 @@ class WaitForTask {
 template <class U>
 class WaitForHandle {
   public:
-    using result_type = Result<U>;
+    // An inner Result<V> is not nested: Result<V> or timed_out.
+    using result_type = as_result_t<std::conditional_t<std::is_void_v<U>, void, U>>;
     WaitForHandle(const TaskHandle<U>& h, uint64_t us) noexcept : h_(h), us_(us) {}
     WaitForHandle(WaitForHandle&& o) noexcept : h_(o.h_), us_(o.us_) {}
     ~WaitForHandle() {
@@ -187,7 +188,13 @@ class WaitForHandle {
         timer_.disarm();
         node_.state = WaitNode::idle;
         if (timer_.timed_out) return Error::timed_out;
-        return h_.result();
+        Result<U> r = h_.result();
+        if constexpr (std::is_same_v<result_type, Result<U>>) {
+            return r;
+        } else {
+            if (!r.ok()) return r.error();
+            return std::move(r.value());
+        }
     }
 
   private:
