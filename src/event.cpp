@@ -14,8 +14,9 @@ void Event::set() noexcept {
     // Counted after the level (see Awaiter::await_ready) and before the loads of the parts' loops
     // (a seq_cst read-modify-write: pairs with claim()'s re-check of the count).
     detail::atomic_fetch_add<uint32_t>(gen_, 1);
-    for (Part& p : parts_)
-        if (Loop* l = p.loop()) l->signal(p.node());
+    const uint8_t used = detail::load_sc(used_);
+    for (uint8_t i = 0; i < used; ++i)
+        if (Loop* l = parts_[i].loop()) l->signal(parts_[i].node());
 }
 
 bool Event::has_waiters() const noexcept {
@@ -25,15 +26,22 @@ bool Event::has_waiters() const noexcept {
 }
 
 Event::Part* Event::part_of(const Loop* l) noexcept {
-    if (!l) return nullptr;  // outside a loop (clear() then resets only the level)
-    for (Part& p : parts_)
-        if (p.loop_relaxed() == l) return &p;
+    if (!l) return nullptr;  // outside a loop
+    const uint8_t used = used_.load(std::memory_order_relaxed);
+    for (uint8_t i = 0; i < used; ++i)
+        if (parts_[i].loop_relaxed() == l) return &parts_[i];
     return nullptr;
 }
 
 bool Event::claim(Loop* l, uint32_t gen0, Part*& out) noexcept {
-    for (Part& p : parts_) {
-        if (p.loop_relaxed() == nullptr && p.claim(l)) {
+    for (uint8_t i = 0; i < IRQIO_EVENT_LOOPS; ++i) {
+        Part& p = parts_[i];
+        if (p.loop_relaxed() != nullptr) continue;
+        uint8_t used = used_.load(std::memory_order_relaxed);
+        while (used <= i &&
+               !detail::atomic_cas<uint8_t>(used_, used, static_cast<uint8_t>(i + 1))) {
+        }
+        if (p.claim(l)) {
             out = &p;
             // The claim was seq_cst, so a set() counted after it finds the part and rings it; one
             // counted before it is seen here.

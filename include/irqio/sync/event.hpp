@@ -77,6 +77,9 @@ class Event {
 
     std::atomic<uint8_t> level_{0};
     std::atomic<uint32_t> gen_{0};  // sets so far (wraps; compared by difference)
+    // Parts [0, used_) may be bound: raised (never lowered) before a claim, read by set() after
+    // it counted itself, so a part claimed concurrently is either rung or sees the count.
+    std::atomic<uint8_t> used_{0};
     Part parts_[IRQIO_EVENT_LOOPS];
 };
 
