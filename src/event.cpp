@@ -9,6 +9,7 @@ Event::~Event() {
     }
 }
 
+// (event_set: tools/model/wake.pml)
 void Event::set() noexcept {
     detail::store_release(level_, 1);
     // Counted after the level (see Awaiter::await_ready) and before the loads of the parts' loops
@@ -53,6 +54,7 @@ bool Event::claim(Loop* l, uint32_t gen0, Part*& out) noexcept {
 }
 
 bool Event::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
+    detail::step_hook(detail::StepPoint::awaiter_suspend);
     Loop* l = Loop::current();
     Part* p = ev_->part_of(l);
     if (!p && !ev_->claim(l, gen0_, p)) return false;  // set meanwhile: go on
@@ -70,6 +72,7 @@ void Event::Part::drain(detail::InboxNode* n) noexcept {
     static_cast<Part*>(Doorbell::of(n))->deliver();
 }
 
+// (loop process, event drain: tools/model/wake.pml)
 void Event::Part::deliver() noexcept {
     // seq_cst: ordered after the loop's reset of the node's `queued`, so the count of a set whose
     // ring found the node still queued is seen here.

@@ -204,6 +204,7 @@ TaskBase* Loop::take_lone_wake() noexcept {
         return nullptr;
     }
     auto* w = static_cast<detail::TaskWake*>(n);
+    detail::step_hook(detail::StepPoint::lone_wake);
     detail::store_sc(w->queued, 0);
     ++stats_.inbox_nodes;
     TaskBase* t = w->task;
@@ -241,18 +242,21 @@ void Loop::idle() noexcept {
     if (irq_wakes_idle()) {
         // Any interrupt ends the port's wait even while masked, so a handler that posts after
         // this check still wakes it, and handlers need no notify().
+        detail::step_hook(detail::StepPoint::before_sleep);  // (handlers masked from here...)
         port::IrqState s = port::irq_save();
         if (inbox_.empty() && local_empty() && ready_.empty()) {
             ++stats_.sleeps;
             port_.wait_until(deadline);
         }
         port::irq_restore(s);
+        detail::step_hook(detail::StepPoint::after_wake);  // (...to here)
         return;
     }
     detail::store_sc(sleeping_, true);
     detail::step_hook(detail::StepPoint::before_sleep);
     if (inbox_.empty() && local_empty() && ready_.empty()) {
         ++stats_.sleeps;
+        detail::step_hook(detail::StepPoint::before_wait);
         port_.wait_until(deadline);
     }
     sleeping_.store(false, std::memory_order_relaxed);

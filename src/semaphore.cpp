@@ -37,6 +37,7 @@ void Semaphore::drain(detail::InboxNode* n) noexcept {
 }
 
 bool Semaphore::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
+    detail::step_hook(detail::StepPoint::awaiter_suspend);
     Loop* l = Loop::current();
     if (sem_->loop_relaxed() != l) {
         IRQIO_ASSERT(sem_->waiters_.empty(), "a Semaphore's waiters must belong to one loop");

@@ -7,6 +7,7 @@ ThreadSafeFlag::~ThreadSafeFlag() {
                  "ThreadSafeFlag destroyed while a task waits");
 }
 
+// (flag_set: tools/model/wake.pml)
 void ThreadSafeFlag::set() noexcept {
     const uintptr_t w = detail::atomic_exchange(word_, kSet);
     if (w <= kSet) return;
@@ -14,7 +15,9 @@ void ThreadSafeFlag::set() noexcept {
     loop_->post_wake(wake);  // loop_ was written before the waiter was published in word_
 }
 
+// (task process, the flag wait: tools/model/wake.pml)
 bool ThreadSafeFlag::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
+    detail::step_hook(detail::StepPoint::awaiter_suspend);
     Loop* l = Loop::current();
     detail::TaskBase* t = l->running();
     t->resume = h;

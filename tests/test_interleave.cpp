@@ -1,18 +1,28 @@
-// Exhaustive interleaving (issue 3, point 5). Built against irqio_hooked: the scheduler calls a
-// hook at each of its internal steps (detail::StepPoint). For every step point P, every occurrence
-// N of it in a scenario, and every kind of any-context call K, the test replays the scenario and,
-// at the N-th occurrence of P, runs K inside an IsrScope, exactly as an interrupt handler arriving
-// at that instant would. Then: the task waiting for K woke exactly once, what K delivered arrived,
-// and the loop finished. At the end every (step point, call kind) pair must have been injected at
-// least once: that is the coverage proof.
+// Exhaustive interleaving (issue 3, point 5; issue 13, point 1). Built against irqio_hooked: the
+// scheduler, the awaiters and every atomic step of the any-context paths (core/atomic_ops.hpp)
+// call a hook (detail::StepPoint). For every step point P, every occurrence N of it in a scenario,
+// and every kind of any-context call K, the test replays the scenario and, at the N-th occurrence
+// of P, runs K as a handler arriving at that instant would: inside an IsrScope, as a raw handler
+// (no IsrScope, on the loop's thread), from another thread, and on a port whose wait ends on any
+// interrupt (the masked `wfi` idle of bare metal). Then: the task waiting for K woke exactly once,
+// what K delivered arrived, and the loop finished.
+// A lost wake fails at once, never as "late": the StrictPort's wait_until fails the run when it is
+// entered while a wake is pending (inbox, local lane or run queue non-empty) with no notify()
+// outstanding, or when a wake arrives during the wait without a notify(); its clock never ends a
+// sleep by itself (it jumps to the deadline the loop asked for; none is a failure).
+// At the end every (step point, call kind) pair must have been injected at least once: that is
+// the coverage proof.
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "irqio/io/ready_gate.hpp"
 #include "irqio/irqio.hpp"
+#include "irqio/periph/completion.hpp"
 #include "irqio/port/virtual_clock_port.hpp"
 
 #if !IRQIO_STEP_HOOKS
@@ -26,14 +36,27 @@ namespace {
 
 constexpr int kPoints = static_cast<int>(StepPoint::count_);
 
-enum class Kind { event_set, flag_set, queue_put, queue_get, sem_release, schedule, count_ };
+enum class Kind {
+    event_set,
+    flag_set,
+    queue_put,
+    queue_get,
+    sem_release,
+    schedule,
+    completion,
+    notifier,
+    count_
+};
 constexpr int kKinds = static_cast<int>(Kind::count_);
 
 const char* point_name(int p) {
     static const char* names[] = {
-        "run_queue_push", "run_queue_pop",    "timer_insert", "timer_remove", "timer_pop",
-        "inbox_take",     "inbox_drain_node", "local_take",   "waiter_link",  "waiter_wake",
-        "cancel",         "before_sleep",     "after_wake",   "callbacks"};
+        "run_queue_push", "run_queue_pop",    "timer_insert", "timer_remove",  "timer_pop",
+        "inbox_take",     "inbox_drain_node", "local_take",   "waiter_link",   "waiter_wake",
+        "cancel",         "before_sleep",     "after_wake",   "callbacks",     "atomic_load",
+        "atomic_store",   "atomic_rmw",       "local_push",   "local_take_in", "local_sleep_check",
+        "before_wait",    "in_wait",          "lone_wake",    "awaiter_ready", "awaiter_suspend",
+        "awaiter_resume", "timeout_expire"};
     static_assert(sizeof(names) / sizeof(names[0]) == kPoints, "name every step point");
     return names[p];
 }
@@ -43,10 +66,76 @@ const char* kind_name(int k) {
                                   "ThreadSafeQueue::try_put",
                                   "ThreadSafeQueue::try_get",
                                   "Semaphore::release",
-                                  "schedule"};
+                                  "schedule",
+                                  "Completion::finish",
+                                  "IsrNotifier::notify"};
     static_assert(sizeof(names) / sizeof(names[0]) == kKinds, "name every kind");
     return names[k];
 }
+
+// Set while the test's own port looks at the loop: steps taken there are not the code under test.
+bool g_muted = false;
+struct Mute {
+    Mute() { g_muted = true; }
+    ~Mute() { g_muted = false; }
+};
+bool pending(Loop* l) {
+    Mute m;
+    return l->wake_pending();
+}
+
+// How the injected call is made.
+enum class Mode {
+    isr,     // inside an IsrScope (irqio's trampolines, an interrupt)
+    raw,     // a handler irqio cannot recognise: on the loop's thread, no IsrScope
+    thread,  // another thread (no loop of its own)
+    masked,  // inside an IsrScope, on a port whose wait ends on any interrupt (bare metal)
+    count_
+};
+constexpr int kModes = static_cast<int>(Mode::count_);
+const char* mode_name(int m) {
+    static const char* names[] = {"IsrScope", "raw handler", "other thread", "masked idle"};
+    return names[m];
+}
+
+// The port of the interleaving test: a lost wake is a failure the moment the loop would sleep on
+// it. Its clock moves only to the deadline a wait asks for.
+class StrictPort final : public Port {
+  public:
+    explicit StrictPort(bool masked) : masked_(masked) {}
+    void attach(Loop* l) { loop_ = l; }
+    uint64_t now_us() noexcept override { return now_; }
+    void wait_until(uint64_t deadline) noexcept override {
+        if (pending(loop_) && !notified_.load())
+            fail("wait_until entered while a wake is pending and no notify() is outstanding");
+        detail::step_hook(StepPoint::in_wait);  // an interrupt during the sleep
+        if (notified_.exchange(false)) return;
+        if (masked_ && interrupted_.exchange(false)) return;  // any interrupt ends the wait
+        if (pending(loop_)) {
+            fail("a wake arrived during the wait without ending it (no notify())");
+            return;
+        }
+        if (deadline == kNever) {
+            fail("the loop sleeps for ever");
+            return;
+        }
+        if (deadline > now_) now_ = deadline;
+    }
+    void notify() noexcept override { notified_.store(true); }
+    bool wakes_on_interrupt() const noexcept override { return masked_; }
+    void interrupt() noexcept { interrupted_.store(true); }
+    const std::string& failure() const { return failure_; }
+
+  private:
+    void fail(const char* why) {
+        if (failure_.empty()) failure_ = why;
+    }
+    bool masked_;
+    Loop* loop_ = nullptr;
+    uint64_t now_ = 1'000'000;
+    std::atomic<bool> notified_{false}, interrupted_{false};
+    std::string failure_;
+};
 
 struct Outcome {
     bool injected = false;  // the call ran from the hook (not the fallback)
@@ -59,10 +148,10 @@ struct Outcome {
 // make the scheduler go through every one of its step points, several times.
 class Scenario {
   public:
-    // `raw`: the injected call runs as from a handler that irqio cannot recognise (a plain
-    // sigaction handler on the loop's thread: no IsrScope), else inside an IsrScope.
-    Scenario(Kind kind, int point, int nth, bool raw = false)
-        : kind_(kind), point_(point), nth_(nth), raw_(raw) {}
+    Scenario(Kind kind, int point, int nth, Mode mode = Mode::isr)
+        : kind_(kind), point_(point), nth_(nth), mode_(mode), port_(mode == Mode::masked) {
+        port_.attach(&loop_);
+    }
 
     Outcome run(std::array<int, kPoints>* counts) {
         counts_ = counts;
@@ -70,6 +159,13 @@ class Scenario {
         if (kind_ == Kind::queue_get) {
             EXPECT_TRUE(t_q_.try_put(1));
             EXPECT_TRUE(t_q_.try_put(2));
+        }
+        if (kind_ == Kind::completion) {
+            EXPECT_TRUE(t_done_.begin().ok());  // a transfer runs
+        }
+        if (kind_ == Kind::notifier) {
+            t_note_.bind(&loop_);
+            t_gate_.close();  // "would block" until the notifier's callback opens it
         }
         detail::set_step_hook(&Scenario::hook, this);
         auto main = [this]() -> Task<bool> { co_return co_await body(); };
@@ -80,6 +176,10 @@ class Scenario {
         o.woke = woke_;
         o.ok = finished && checks_ok_;
         o.why = why_;
+        if (!port_.failure().empty()) {
+            o.ok = false;
+            o.why += " lost wake: " + port_.failure();
+        }
         if (o.ok && woke_ != 1) {
             o.ok = false;
             o.why += " woke " + std::to_string(woke_) + " times";
@@ -102,20 +202,48 @@ class Scenario {
   private:
     static void hook(StepPoint p, void* ctx) {
         auto* s = static_cast<Scenario*>(ctx);
+        if (g_muted) return;
+        if (s->mode_ == Mode::masked) {
+            // Loop::idle masks handlers from its before_sleep to its after_wake; only the wait
+            // itself (wfi) lets one in.
+            if (p == StepPoint::before_sleep) s->masked_ = true;
+            if (p == StepPoint::after_wake) s->masked_ = false;
+            if (s->masked_ && p != StepPoint::in_wait && p != StepPoint::before_sleep) return;
+        }
         const int pi = static_cast<int>(p);
         if (s->counts_) ++(*s->counts_)[pi];
+        if (p == StepPoint::in_wait && s->lone_armed_ && !s->lone_sent_) {
+            // A background interrupt during the sleep wakes one task alone: the lone-wake path.
+            s->lone_sent_ = true;
+            s->port_.interrupt();
+            IsrScope isr;
+            s->lone_flag_.set();
+        }
         if (s->fired_ || s->point_ < 0 || pi != s->point_) return;
         if (s->seen_++ != s->nth_) return;
         s->fired_ = true;
         s->injected_ = true;
+        s->hook_firing_ = true;
         s->fire_as_handler();
+        s->hook_firing_ = false;
+        if (s->refused_) s->fired_ = s->injected_ = false;
     }
     void fire_as_handler() {
-        if (raw_) {
-            fire();  // nothing tells it from task context
-        } else {
-            IsrScope isr;  // what irqio's own signal trampoline or an interrupt runs in
-            fire();
+        port_.interrupt();
+        switch (mode_) {
+            case Mode::raw:
+                fire();  // nothing tells it from task context
+                break;
+            case Mode::thread: {
+                std::thread other([this] { fire(); });
+                other.join();
+                break;
+            }
+            default: {
+                IsrScope isr;  // what irqio's own signal trampoline or an interrupt runs in
+                fire();
+                break;
+            }
         }
     }
 
@@ -144,12 +272,22 @@ class Scenario {
                 t_sem_.release();
                 break;
             case Kind::schedule:
-                if (!schedule(&Scenario::callback, this)) fail("schedule refused");
+                if (!schedule(&Scenario::callback, this)) {
+                    if (!hook_firing_) fail("schedule refused");
+                    refused_ = true;  // no loop had started yet: made again at the end
+                }
+                break;
+            case Kind::completion:
+                t_done_.finish(Error::none, 7);
+                break;
+            case Kind::notifier:
+                t_note_.notify();
                 break;
             case Kind::count_:
                 break;
         }
     }
+    static void opened(void* p) noexcept { static_cast<Scenario*>(p)->t_gate_.open(); }
     static void callback(void* p) {
         auto* s = static_cast<Scenario*>(p);
         ++s->cb_runs_;
@@ -179,6 +317,14 @@ class Scenario {
                 break;
             case Kind::schedule:
                 co_await t_cb_ev_.wait();
+                break;
+            case Kind::completion: {
+                auto r = co_await t_done_.wait();
+                if (!r.ok() || t_done_.count() != 7) fail("completion outcome lost");
+                break;
+            }
+            case Kind::notifier:
+                while (!t_gate_.is_open()) co_await t_gate_.wait();
                 break;
             case Kind::count_:
                 break;
@@ -225,6 +371,15 @@ class Scenario {
             if (r.ok()) ++got;
         }
     }
+    Task<void> lone_waiter() {
+        lone_armed_ = true;
+        co_await lone_flag_.wait();  // set by an interrupt during a sleep: a lone TaskWake
+        ++lone_wakes_;
+    }
+    Task<void> timeout_waiter() {
+        auto r = co_await wait_for_ms(never_ev_.wait(), 1);  // timeout_expire
+        if (r.ok() || r.error() != Error::timed_out) fail("wait_for did not time out");
+    }
     Task<void> doomed() {
         co_await sleep_ms(1000);
         fail("doomed task was not cancelled");
@@ -238,12 +393,14 @@ class Scenario {
         g.create_task(event_waiter());
         g.create_task(flag_waiter());
         g.create_task(sem_waiter());
+        g.create_task(lone_waiter());
+        g.create_task(timeout_waiter());
         co_await sleep_ms(1);
         d.cancel();  // cancel, timer_remove
         auto dr = co_await d;
         if (dr.ok() || dr.error() != Error::cancelled) fail("doomed task not cancelled");
         co_await g.join();
-        if (bg_event_wakes_ != 3 || bg_flag_wakes_ != 3 || bg_callbacks_ != 3)
+        if (bg_event_wakes_ != 3 || bg_flag_wakes_ != 3 || bg_callbacks_ != 3 || lone_wakes_ != 1)
             fail("background lost a wake");
         if (!fired_) {
             // The injection point was not reached in this run: make the call here instead.
@@ -256,66 +413,79 @@ class Scenario {
         co_return true;
     }
 
-    VirtualClockPort port_{1'000'000};
-    Loop loop_{port_};
     Kind kind_;
     int point_, nth_;
+    Mode mode_;
     int seen_ = 0;
-    bool raw_ = false;
     bool fired_ = false, injected_ = false, checks_ok_ = true;
+    bool hook_firing_ = false, refused_ = false;
+    bool lone_armed_ = false, lone_sent_ = false, masked_ = false;
+    int lone_wakes_ = 0;
     std::string why_;
     std::array<int, kPoints>* counts_ = nullptr;
     int woke_ = 0, cb_runs_ = 0;
     int bg_event_wakes_ = 0, bg_flag_wakes_ = 0, bg_callbacks_ = 0;
-    // Declared after the loop: destroyed before it (nothing is in flight by then).
-    Event t_ev_, t_cb_ev_, bg_ev_;
-    ThreadSafeFlag t_flag_, bg_flag_;
+    Event t_ev_, t_cb_ev_, bg_ev_, never_ev_;
+    ThreadSafeFlag t_flag_, bg_flag_, lone_flag_;
     ThreadSafeQueue<int, 2> t_q_;
     Semaphore t_sem_, bg_sem_;
+    Completion t_done_;
+    detail::ReadyGate t_gate_;
+    IsrNotifier t_note_{&Scenario::opened, this};
+    // Last: the loop goes first, and its destructor acts on what the checks after run() (outside
+    // the loop) signalled, before the objects go.
+    StrictPort port_;
+    Loop loop_{port_};
 };
 
 TEST(Interleave, EveryStepPointWithEveryAnyContextCall) {
-    std::array<std::array<int, kPoints>, kKinds> baseline{};
-    std::array<std::array<int, kPoints>, kKinds> injected{};
-    int runs = 0, failures = 0;
-    for (bool raw : {false, true})
+    using Table = std::array<std::array<int, kPoints>, kKinds>;
+    Table baseline{}, injected{};
+    int runs = 0, failures = 0, injections = 0;
+    for (int m = 0; m < kModes; ++m)
         for (int k = 0; k < kKinds; ++k) {
+            const Mode mode = static_cast<Mode>(m);
             // Baseline: no injection, count the occurrences of every step point.
             std::array<int, kPoints> counts{};
-            Scenario base(static_cast<Kind>(k), -1, 0, raw);
+            Scenario base(static_cast<Kind>(k), -1, 0, mode);
             Outcome o = base.run(&counts);
-            ASSERT_TRUE(o.ok) << kind_name(k) << " baseline:" << o.why;
+            ASSERT_TRUE(o.ok) << kind_name(k) << " (" << mode_name(m) << ") baseline:" << o.why;
             for (int p = 0; p < kPoints; ++p) {
-                baseline[k][p] = counts[p];
+                baseline[k][p] += counts[p];
                 for (int n = 0; n < counts[p]; ++n) {
-                    Scenario s(static_cast<Kind>(k), p, n, raw);
+                    Scenario s(static_cast<Kind>(k), p, n, mode);
                     Outcome r = s.run(nullptr);
                     ++runs;
-                    if (r.injected) ++injected[k][p];
+                    if (r.injected) ++injected[k][p], ++injections;
                     if (!r.ok) {
                         if (++failures < 30)
-                            ADD_FAILURE() << kind_name(k) << (raw ? " (raw handler)" : "")
-                                          << " at occurrence " << n << " of " << point_name(p)
-                                          << ":" << r.why;
+                            ADD_FAILURE()
+                                << kind_name(k) << " (" << mode_name(m) << ") at occurrence " << n
+                                << " of " << point_name(p) << ":" << r.why;
                     }
                 }
             }
         }
     // Coverage proof: every step point was reached, and at each one every kind of call was made.
     std::string table;
+    int pairs = 0;
     for (int p = 0; p < kPoints; ++p) {
         char line[160];
-        snprintf(line, sizeof line, "%-17s occurrences %3d, injected:", point_name(p),
+        snprintf(line, sizeof line, "%-17s occurrences %4d, injected:", point_name(p),
                  baseline[0][p]);
         table += line;
         for (int k = 0; k < kKinds; ++k) {
             EXPECT_GT(baseline[k][p], 0) << point_name(p) << " never hit with " << kind_name(k);
             EXPECT_GT(injected[k][p], 0) << kind_name(k) << " never injected at " << point_name(p);
+            if (injected[k][p] > 0) ++pairs;
             table += " " + std::to_string(injected[k][p]);
         }
         table += "\n";
     }
-    printf("%s%d scenario runs, %d failures\n", table.c_str(), runs, failures);
+    printf(
+        "%s%d step points x %d calls x %d modes: %d (point, call) pairs injected, %d injections, "
+        "%d scenario runs, %d failures\n",
+        table.c_str(), kPoints, kKinds, kModes, pairs, injections, runs, failures);
     EXPECT_EQ(failures, 0);
 }
 

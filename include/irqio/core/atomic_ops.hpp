@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "irqio/config.hpp"
+#include "irqio/core/step_hook.hpp"
 #include "irqio/port.hpp"
 
 namespace irqio::detail {
@@ -37,20 +38,28 @@ IRQIO_INLINE void store_release(std::atomic<T>& a, std::type_identity_t<T> v) no
     store_sc(a, v);
 }
 #else
+// Test builds (IRQIO_STEP_HOOKS) get a step point after each load and before each store and
+// read-modify-write, so test_interleave can run a handler between any two atomic steps.
 template <class T>
 IRQIO_INLINE T load_sc(const std::atomic<T>& a) noexcept {
-    return a.load(std::memory_order_seq_cst);
+    T v = a.load(std::memory_order_seq_cst);
+    step_hook(StepPoint::atomic_load);
+    return v;
 }
 template <class T>
 IRQIO_INLINE void store_sc(std::atomic<T>& a, std::type_identity_t<T> v) noexcept {
+    step_hook(StepPoint::atomic_store);
     a.store(v, std::memory_order_seq_cst);
 }
 template <class T>
 IRQIO_INLINE T load_acquire(const std::atomic<T>& a) noexcept {
-    return a.load(std::memory_order_acquire);
+    T v = a.load(std::memory_order_acquire);
+    step_hook(StepPoint::atomic_load);
+    return v;
 }
 template <class T>
 IRQIO_INLINE void store_release(std::atomic<T>& a, std::type_identity_t<T> v) noexcept {
+    step_hook(StepPoint::atomic_store);
     a.store(v, std::memory_order_release);
 }
 #endif
@@ -112,15 +121,18 @@ IRQIO_INLINE T atomic_fetch_add(std::atomic<T>& a, T v) noexcept {
 #else
 template <class T>
 IRQIO_INLINE T atomic_exchange(std::atomic<T>& a, T v) noexcept {
+    step_hook(StepPoint::atomic_rmw);
     return a.exchange(v, std::memory_order_seq_cst);
 }
 template <class T>
 IRQIO_INLINE bool atomic_cas(std::atomic<T>& a, T& expected, T desired) noexcept {
+    step_hook(StepPoint::atomic_rmw);
     return a.compare_exchange_strong(expected, desired, std::memory_order_seq_cst,
                                      std::memory_order_seq_cst);
 }
 template <class T>
 IRQIO_INLINE T atomic_fetch_add(std::atomic<T>& a, T v) noexcept {
+    step_hook(StepPoint::atomic_rmw);
     return a.fetch_add(v, std::memory_order_seq_cst);
 }
 #endif

@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "irqio/config.hpp"
+#include "irqio/core/step_hook.hpp"
 #include "irqio/isr/inbox.hpp"
 
 namespace irqio::detail {
@@ -18,6 +19,7 @@ class LocalLane {
     IRQIO_INLINE bool push(InboxNode* n) noexcept {
         if (busy_.load(std::memory_order_relaxed)) return false;
         enter();
+        step_hook(StepPoint::local_push);  // (local_lane_push: tools/model/wake.pml)
         if (!n->local_queued) {
             n->local_queued = 1;
             n->local_next = head_.load(std::memory_order_relaxed);
@@ -33,6 +35,7 @@ class LocalLane {
     // handler, so the guard is free: the code it guards against runs to completion inside it.)
     IRQIO_INLINE InboxNode* take_lifo() noexcept {
         enter();
+        step_hook(StepPoint::local_take_in);  // (loop process, local take: tools/model/wake.pml)
         InboxNode* n = head_.load(std::memory_order_relaxed);
         head_.store(nullptr, std::memory_order_relaxed);
         leave();

@@ -150,6 +150,11 @@ class Loop {
 
     // One scheduler pass; returns after running the tasks ready at its start (or after sleeping).
     void run_once() noexcept;
+    // Task context, for test ports: a wake is waiting to be acted on (inbox, local lane or run
+    // queue), so a wait_until entered now without a pending notify() would lose it.
+    bool wake_pending() const noexcept {
+        return !inbox_.empty() || !local_.empty() || !ready_.empty();
+    }
 
   private:
     struct Callback {
@@ -165,7 +170,9 @@ class Loop {
     IRQIO_INLINE void after_local_push() noexcept {
         // Only a handler that interrupted this thread between idle()'s publication and its wait
         // finds the loop asleep here; it must end that wait like any other waker.
-        if (sleeping_.load(std::memory_order_relaxed)) wake_sleeper();
+        const bool asleep = sleeping_.load(std::memory_order_relaxed);
+        detail::step_hook(detail::StepPoint::local_sleep_check);
+        if (asleep) wake_sleeper();
     }
     detail::TaskBase* take_lone_wake() noexcept;
     void run_callbacks() noexcept;

@@ -30,14 +30,21 @@ class ReadyGate {
         ~Awaiter() {
             if (node_.state == WaitNode::linked) g_->waiters_.remove(&node_);
         }
-        bool await_ready() const noexcept { return g_->open_; }
+        bool await_ready() const noexcept {
+            step_hook(StepPoint::awaiter_ready);
+            return g_->open_;
+        }
         void await_suspend(std::coroutine_handle<> h) noexcept {
+            step_hook(StepPoint::awaiter_suspend);
             TaskBase* t = Loop::current()->running();
             t->resume = h;
             node_.task = t;
             g_->waiters_.push_back(&node_);
         }
-        void await_resume() noexcept { node_.state = WaitNode::idle; }
+        void await_resume() noexcept {
+            step_hook(StepPoint::awaiter_resume);
+            node_.state = WaitNode::idle;
+        }
 
       private:
         ReadyGate* g_;

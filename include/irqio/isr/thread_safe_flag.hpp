@@ -38,9 +38,15 @@ class ThreadSafeFlag {
         ~Awaiter() {
             if (wake_.task) f_->withdraw(*this);  // destroyed while waiting (cancelled)
         }
-        bool await_ready() noexcept { return f_->consume(); }
+        bool await_ready() noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_ready);
+            return f_->consume();
+        }
         bool await_suspend(std::coroutine_handle<> h) noexcept;
-        void await_resume() noexcept { f_->consume(); }
+        void await_resume() noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_resume);
+            f_->consume();
+        }
 
       private:
         friend class ThreadSafeFlag;

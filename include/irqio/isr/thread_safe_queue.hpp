@@ -72,14 +72,19 @@ class ThreadSafeQueue : private detail::Doorbell {
             else if (node_.state == detail::WaitNode::woken)
                 q_->give_back(std::move(slot_));
         }
-        bool await_ready() noexcept { return q_->getters_.empty() && q_->take_now(slot_); }
+        bool await_ready() noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_ready);
+            return q_->getters_.empty() && q_->take_now(slot_);
+        }
         bool await_suspend(std::coroutine_handle<> h) noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_suspend);
             q_->bind(kWantData);
             if (q_->getters_.empty() && q_->take_now(slot_)) return false;  // raced a put
             link(q_->getters_, h);
             return true;
         }
         Result<T> await_resume() noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_resume);
             if (node_.state == detail::WaitNode::woken) {
                 node_.state = detail::WaitNode::idle;
                 q_->handing_ = false;
@@ -108,8 +113,12 @@ class ThreadSafeQueue : private detail::Doorbell {
         ~PutAwaiter() {
             if (node_.state == detail::WaitNode::linked) q_->putters_.remove(&node_);
         }
-        bool await_ready() noexcept { return q_->putters_.empty() && q_->push_now(v_); }
+        bool await_ready() noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_ready);
+            return q_->putters_.empty() && q_->push_now(v_);
+        }
         bool await_suspend(std::coroutine_handle<> h) noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_suspend);
             q_->bind(kWantSpace);
             if (q_->putters_.empty() && q_->push_now(v_)) return false;
             detail::TaskBase* t = Loop::current()->running();
@@ -119,6 +128,7 @@ class ThreadSafeQueue : private detail::Doorbell {
             return true;
         }
         Result<void> await_resume() noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_resume);
             node_.state = detail::WaitNode::idle;
             return {};
         }

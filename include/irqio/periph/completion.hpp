@@ -49,8 +49,12 @@ class FlagWait {
     FlagWait(ThreadSafeFlag& f, Cond c, Priority p) noexcept : cond_(c), inner_(f.wait(p)) {}
     FlagWait(FlagWait&& o) noexcept : cond_(o.cond_), inner_(std::move(o.inner_)) {}
     FlagWait(const FlagWait&) = delete;
-    bool await_ready() noexcept { return cond_(); }
+    bool await_ready() noexcept {
+        detail::step_hook(detail::StepPoint::awaiter_ready);
+        return cond_();
+    }
     bool await_suspend(std::coroutine_handle<> h) noexcept {
+        detail::step_hook(detail::StepPoint::awaiter_suspend);
         // A set left over from an earlier change we already saw is consumed here; a new one
         // cannot come without cond_ becoming true first (the interrupt stores, then sets).
         for (;;) {
@@ -58,7 +62,10 @@ class FlagWait {
             if (!inner_.await_ready()) return inner_.await_suspend(h);
         }
     }
-    void await_resume() noexcept { inner_.await_resume(); }
+    void await_resume() noexcept {
+        detail::step_hook(detail::StepPoint::awaiter_resume);
+        inner_.await_resume();
+    }
 
   private:
     Cond cond_;

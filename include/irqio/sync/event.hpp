@@ -44,11 +44,15 @@ class Event {
         // The set count first, then the level: a set that this wait does not see as the level
         // is counted after gen0_, so it wakes this waiter (set() stores the level, then counts).
         bool await_ready() noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_ready);
             gen0_ = detail::load_sc(ev_->gen_);
             return detail::load_sc(ev_->level_) != 0;
         }
         bool await_suspend(std::coroutine_handle<> h) noexcept;
-        void await_resume() noexcept { node_.state = detail::WaitNode::idle; }
+        void await_resume() noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_resume);
+            node_.state = detail::WaitNode::idle;
+        }
 
       private:
         Event* ev_;

@@ -31,9 +31,15 @@ class Semaphore : private detail::Doorbell {
         Awaiter(const Awaiter&) = delete;
         Awaiter(Awaiter&& o) noexcept : sem_(o.sem_) {}
         ~Awaiter();
-        bool await_ready() noexcept { return sem_->waiters_.empty() && sem_->take(); }
+        bool await_ready() noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_ready);
+            return sem_->waiters_.empty() && sem_->take();
+        }
         bool await_suspend(std::coroutine_handle<> h) noexcept;
-        void await_resume() noexcept { node_.state = detail::WaitNode::idle; }
+        void await_resume() noexcept {
+            detail::step_hook(detail::StepPoint::awaiter_resume);
+            node_.state = detail::WaitNode::idle;
+        }
 
       private:
         Semaphore* sem_;

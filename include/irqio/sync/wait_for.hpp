@@ -110,6 +110,7 @@ class WaitFor {
   private:
     static void expire(CallbackTimer* cb) noexcept {
         auto* self = static_cast<WaitFor*>(static_cast<TimeoutTimer*>(cb)->self);
+        step_hook(StepPoint::timeout_expire);
         if (self->timer_.owner->has(kQueued)) return;  // the inner wait completed first: it wins
         self->inner_.~Aw();                            // unlinks it from what it waited on
         self->alive_ = false;
