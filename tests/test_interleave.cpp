@@ -572,3 +572,172 @@ TEST(Interleave, FlagWaiterCancelledWhileItsWakeIsInTheInbox) {
 }
 
 }  // namespace
+
+// --- Focused checks of the wake path (issue 13: the mutation catalogue, tools/mutants/). Each
+// pins one rule that a single plausible bug would break, in microseconds.
+
+// One interrupt waking three flag waiters: they run in the order of the sets, none is lost.
+TEST(WakePath, WakesFromOneInterruptRunInTheOrderOfTheSets) {
+    VirtualClockPort port{0};
+    Loop loop{port};
+    ThreadSafeFlag f[3];
+    std::vector<int> order;
+    auto waiter = [&](int i) -> Task<void> {
+        co_await f[i].wait();
+        order.push_back(i);
+    };
+    auto main = [&]() -> Task<void> {
+        auto a = create_task(waiter(0)), b = create_task(waiter(1)), c = create_task(waiter(2));
+        co_await yield_now();  // all three wait
+        {
+            IsrScope isr;
+            for (auto& x : f) x.set();
+        }
+        co_await a;
+        co_await b;
+        co_await c;
+    };
+    loop.run(main());
+    EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+}
+
+// A set, then a clear before the loop drains the set: every waiter that began before the set
+// wakes (the drain goes by the set count, not the level); one that begins after does not.
+TEST(WakePath, EventSetThenClearBeforeTheDrainWakesEveryEarlierWaiter) {
+    VirtualClockPort port{0};
+    Loop loop{port};
+    Event ev;
+    int woke = 0;
+    auto waiter = [&]() -> Task<void> {
+        co_await ev.wait();
+        ++woke;
+    };
+    auto main = [&]() -> Task<void> {
+        auto a = create_task(waiter()), b = create_task(waiter()), c = create_task(waiter());
+        co_await yield_now();  // all three wait
+        {
+            IsrScope isr;  // drained after this step, when the level is already clear again
+            ev.set();
+        }
+        ev.clear();
+        auto late = create_task(waiter());
+        co_await a;
+        co_await b;
+        co_await c;
+        co_await yield_now();
+        EXPECT_EQ(woke, 3);  // the late waiter is still waiting
+        ev.set();
+        co_await late;
+    };
+    loop.run(main());
+    EXPECT_EQ(woke, 4);
+}
+
+// A woken waiter cancelled before it runs gives back what it was handed (a permit, a reserved
+// item, the lock): the next waiter gets it.
+TEST(WakePath, CancelledWokenWaitersGiveBackWhatTheyWereHanded) {
+    VirtualClockPort port{0};
+    Loop loop{port};
+    Semaphore sem;
+    Queue<int> q(4);
+    Lock lock;
+    int sem_got = 0, q_got = 0, lock_got = 0;
+    auto sem_waiter = [&]() -> Task<void> {
+        co_await sem.acquire();
+        ++sem_got;
+    };
+    auto q_waiter = [&]() -> Task<void> {
+        auto r = co_await q.get();
+        if (r.ok() && r.value() == 7) ++q_got;
+    };
+    auto lock_waiter = [&]() -> Task<void> {
+        auto g = co_await lock.acquire();
+        ++lock_got;
+    };
+    auto main = [&]() -> Task<void> {
+        auto s1 = create_task(sem_waiter()), s2 = create_task(sem_waiter());
+        auto q1 = create_task(q_waiter()), q2 = create_task(q_waiter());
+        auto held = co_await lock.acquire();
+        auto l1 = create_task(lock_waiter()), l2 = create_task(lock_waiter());
+        co_await yield_now();            // all six wait
+        EXPECT_TRUE(q.try_put(7).ok());  // q1 is handed the item
+        held.unlock();                   // l1 is handed the lock
+        q1.cancel();                     // ... both cancelled before they run
+        l1.cancel();
+        {
+            IsrScope isr;
+            sem.release();  // s1 is handed the permit when the loop drains, after this step
+        }
+        co_await yield_now();  // s1 woken, queued behind this task
+        s1.cancel();
+        co_await s1;
+        co_await q1;
+        co_await l1;
+        co_await s2;
+        co_await q2;
+        co_await l2;
+    };
+    loop.run(main());
+    EXPECT_EQ(sem_got, 1);
+    EXPECT_EQ(q_got, 1);
+    EXPECT_EQ(lock_got, 1);
+    EXPECT_EQ(sem.value(), 0);
+}
+
+// First wake wins: the inner wait woken in the same pass as its timer falls due is not timed out.
+TEST(WakePath, WaitForInnerWakeBeatsATimerDueInTheSamePass) {
+    VirtualClockPort port{0};
+    Loop loop{port};
+    Event ev;
+    bool ok = false;
+    auto waiter = [&]() -> Task<void> {
+        auto r = co_await wait_for_ms(ev.wait(), 5);
+        ok = r.ok();
+    };
+    auto main = [&]() -> Task<void> {
+        auto w = create_task(waiter());
+        co_await yield_now();  // it waits, its timer due in 5 ms
+        port.advance_ms(10);   // this task was busy past the deadline
+        ev.set();              // ... and sets before the loop fires the timer
+        co_await w;
+    };
+    loop.run(main());
+    EXPECT_TRUE(ok);
+}
+
+// Full means exactly at capacity, for both queues; a putter waits until a slot is free.
+TEST(WakePath, QueuesAreFullExactlyAtCapacity) {
+    VirtualClockPort port{0};
+    Loop loop{port};
+    Queue<int> q(2);
+    ThreadSafeQueue<int, 4> tq;
+    bool put = false;
+    auto putter = [&]() -> Task<void> {
+        co_await q.put(3);
+        put = true;
+    };
+    auto main = [&]() -> Task<void> {
+        EXPECT_TRUE(q.try_put(1).ok());
+        EXPECT_FALSE(q.full());
+        EXPECT_TRUE(q.try_put(2).ok());
+        EXPECT_TRUE(q.full());
+        EXPECT_FALSE(q.try_put(3).ok());
+        auto p = create_task(putter());
+        co_await yield_now();
+        co_await yield_now();
+        EXPECT_FALSE(put);
+        EXPECT_EQ(q.size(), 2u);
+        auto r = co_await q.get();
+        EXPECT_TRUE(r.ok() && r.value() == 1);
+        co_await p;
+        EXPECT_TRUE(put);
+        EXPECT_EQ(q.size(), 2u);
+        for (int i = 0; i < 4; ++i) {
+            EXPECT_FALSE(tq.full());
+            EXPECT_TRUE(tq.try_put(i));
+        }
+        EXPECT_TRUE(tq.full());
+        EXPECT_FALSE(tq.try_put(9));
+    };
+    loop.run(main());
+}

@@ -19,10 +19,10 @@ class LocalLane {
     IRQIO_INLINE bool push(InboxNode* n) noexcept {
         if (busy_.load(std::memory_order_relaxed)) return false;
         enter();
-        step_hook(StepPoint::local_push);  // (local_lane_push: tools/model/wake.pml)
-        if (!n->local_queued) {
+        if (!n->local_queued) {  // (local_lane_push: tools/model/wake.pml)
             n->local_queued = 1;
             n->local_next = head_.load(std::memory_order_relaxed);
+            step_hook(StepPoint::local_push);  // between reading the head and storing it
             head_.store(n, std::memory_order_relaxed);
         }
         leave();
@@ -35,8 +35,8 @@ class LocalLane {
     // handler, so the guard is free: the code it guards against runs to completion inside it.)
     IRQIO_INLINE InboxNode* take_lifo() noexcept {
         enter();
-        step_hook(StepPoint::local_take_in);  // (loop process, local take: tools/model/wake.pml)
-        InboxNode* n = head_.load(std::memory_order_relaxed);
+        InboxNode* n = head_.load(std::memory_order_relaxed);  // (loop: tools/model/wake.pml)
+        step_hook(StepPoint::local_take_in);  // between reading the head and clearing it
         head_.store(nullptr, std::memory_order_relaxed);
         leave();
         return n;

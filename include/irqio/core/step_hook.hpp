@@ -22,13 +22,13 @@ enum class StepPoint : unsigned char {
     callbacks,         // running schedule() callbacks
     // Issue 13: every atomic step of the any-context paths and the idle path (core/atomic_ops.hpp
     // calls these in hooked builds: after each load, before each store and read-modify-write).
-    atomic_load,      // an atomic load has read its value, before the code acts on it
-    atomic_store,     // an atomic store is about to publish
-    atomic_rmw,       // an exchange / compare-and-swap / fetch-add is about to run
-    local_push,       // inside LocalLane::push (busy_ set, the node not yet linked)
-    local_take_in,    // inside LocalLane::take_lifo (busy_ set, the head not yet cleared)
+    atomic_load,        // an atomic load has read its value, before the code acts on it
+    atomic_store,       // an atomic store is about to publish
+    atomic_rmw,         // an exchange / compare-and-swap / fetch-add is about to run
+    local_push,         // inside LocalLane::push (busy_ set, head read, not yet stored)
+    local_take_in,      // inside LocalLane::take_lifo (busy_ set, head read, not yet cleared)
     local_sleep_check,  // a local-lane push read sleeping_, before it acts on it
-    before_wait,      // idle (hosted): the re-check found nothing, before Port::wait_until
+    before_wait,        // idle (hosted): the re-check found nothing, before Port::wait_until
     in_wait,          // inside Port::wait_until (test ports call it: an interrupt during the sleep)
     lone_wake,        // take_lone_wake found a lone TaskWake, before its task is stepped
     awaiter_ready,    // start of an await_ready (flag, Event, queues, Semaphore, completion, gate)
