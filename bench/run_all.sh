@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for the side-by-side benchmarks (issue 7): builds the release preset, runs irqio's
+# One command for the side-by-side benchmarks: builds the release preset, runs irqio's
 # benches and bench/peers/run_peers.sh with pinned CPUs, counts instructions with callgrind, merges
 # everything into bench/results/all.jsonl, prints a markdown table (absolute figures and ratios to
 # irqio; also bench/results/table.md) and draws PNG charts into bench/results/.

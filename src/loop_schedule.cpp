@@ -5,7 +5,10 @@
 namespace irqio {
 
 bool Loop::schedule(void (*fn)(void*), void* arg) noexcept {
-    if (!callbacks_.push(Callback{fn, arg})) return false;
+    if (!callbacks_.push(Callback{fn, arg})) {
+        detail::atomic_fetch_add(schedule_dropped_, uint32_t{1});
+        return false;
+    }
     post(&callback_node_);
     return true;
 }
@@ -13,9 +16,7 @@ bool Loop::schedule(void (*fn)(void*), void* arg) noexcept {
 namespace detail {
 // The callback node's drain: the loop holds it by a weak reference (see Loop::Loop).
 void drain_schedule_ring(InboxNode* n) noexcept {
-    Loop* self =
-        reinterpret_cast<Loop*>(reinterpret_cast<char*>(n) - offsetof(Loop, callback_node_));
-    self->run_callbacks();
+    static_cast<Loop*>(reinterpret_cast<ScheduleDoor*>(n))->run_callbacks();
 }
 }  // namespace detail
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Floods examples/echo_server with short lines as fast as the socket takes them and checks that
-every line comes back, in order (issue 12, point 3: in the Debug build the server used to die with
+every line comes back, in order (a regression test: in the Debug build the server used to die with
 SIGSEGV after ~17,000 lines, its stack grown by each synchronously completing sub-task).
 
     echo_flood.py <echo_server> [lines] [timeout_s]

@@ -1,4 +1,4 @@
-// Bad input, found by trying the public API (issue 12, point 5): each case gives a clear Result
+// Bad input, found by trying the public API: each case gives a clear Result
 // error or a documented assertion (the death tests), never a hang, a silent success or an overflow.
 #include <fcntl.h>
 #include <gtest/gtest.h>

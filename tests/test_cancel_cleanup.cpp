@@ -1,4 +1,4 @@
-// Issue 12, point 2: cancellation has finished when the wait that gave up returns, in every form.
+// Cancellation has finished when the wait that gave up returns, in every form.
 // Each test lets a task own an SPI DMA transfer on the virtual board (a 23 ms read into a heap
 // buffer), gives up on it in one way, and frees the buffer the moment the wait returns. If the
 // DMA engine still writes, ASan reports a heap-use-after-free (run these under the asan preset);

@@ -1,5 +1,5 @@
-// The Linux loop sleeps without ticking (issue 2, point 3), and CriticalSection masks exactly the
-// attached signals and nests (issue 3, point 4).
+// The Linux loop sleeps without ticking (a tickless loop costs nothing while idle), and
+// CriticalSection masks exactly the attached signals and nests.
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>

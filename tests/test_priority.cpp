@@ -1,4 +1,4 @@
-// Priorities (issue 3, point 3): MicroPython's example, on a clock the test controls.
+// Priorities: MicroPython's example, on a clock the test controls.
 // Four ready normal tasks "block" for 50, 30, 25 and 10 ms; during the first one an interrupt wakes
 // a task. A high-priority waiter starts right after the current task (+50 ms); a normal one starts
 // after all four (+115 ms). The clock only moves when a task says so, so the figures are exact.

@@ -1,4 +1,4 @@
-// schedule(fn, arg): soft interrupts (issue 3, point 5). FIFO order, refusal when the ring is full,
+// schedule(fn, arg): soft interrupts. FIFO order, refusal when the ring is full,
 // held back while a ScheduleLock lives, callbacks using task-context calls, and scheduling from a
 // signal handler, from another thread, and onto the loop of another thread (schedule_on).
 #include <gtest/gtest.h>
@@ -78,6 +78,7 @@ TEST(Schedule, FalseWhenTheRingIsFullAndRoomAgainAfterItRan) {
         EXPECT_EQ(log.order.back(), 15);
     };
     l.loop.run(main());
+    EXPECT_EQ(l.loop.stats().schedule_dropped, 14u);  // 12 + 1 from the handler + 1
 }
 
 TEST(Schedule, HeldBackWhileAScheduleLockLivesAndRunAfter) {

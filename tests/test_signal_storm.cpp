@@ -1,4 +1,4 @@
-// signal_storm: the test this project was started for (issue 3, point 5).
+// signal_storm: the test this project was started for (handlers firing at any instant).
 //
 // A POSIX timer raises a real-time signal on the loop thread every few tens of microseconds. Its
 // handler (an interrupt, for the loop) sets Events and ThreadSafeFlags, pushes sequence numbers

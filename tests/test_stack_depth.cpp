@@ -1,4 +1,4 @@
-// Issue 12, point 3: the stack depth of a chain of synchronously completing sub-tasks is bounded
+// The stack depth of a chain of synchronously completing sub-tasks is bounded
 // without relying on the optimiser (no tail call at -O0 or under ASan). Each test runs its loop on
 // a thread with a 64 KiB stack; before the trampoline in resume_task (core/task_base.hpp), the
 // first test overflowed it after a few hundred awaits in the default (Debug) build.

@@ -1,4 +1,4 @@
-// Other threads as other cores (issue 3, point 5): several std::threads call the any-context API in
+// Other threads as other cores: several std::threads call the any-context API in
 // tight loops while the loop's tasks wait on it. Counts must come out exact, no waiter may be left
 // behind, and the whole thing must be clean under ThreadSanitizer (build/tsan). Also the busy-loop
 // property: while the loop has work, set() from another thread never writes the eventfd.

@@ -1,4 +1,4 @@
-// Loopback TCP echo load generator (issue 5 point 6, issue 7): the one client every echo server is
+// Loopback TCP echo load generator: the one client every echo server is
 // driven by. Plain C++ and epoll, one thread, no runtime library, so it costs every server the
 // same.
 //

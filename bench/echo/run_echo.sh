@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Loopback TCP echo workload (issue 5 point 6, issue 7): every server driven by the same client
+# Loopback TCP echo workload: every server driven by the same client
 # (echo_load: C++ and epoll, one thread) in the same run, server and client pinned to different
 # CPUs. Writes JSON lines to bench/results/echo.jsonl and prints a summary with the ratios.
 #

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarize bench/results/echo.jsonl (bench/echo/run_echo.sh): a markdown table per message size
 (throughput, messages/s, round trip p50 / p99, server CPU use and CPU per message, idle memory)
-and the throughput ratios irqio / peer with the targets of issue 5 (>= 1.0x Asio, >= 10x asyncio,
+and the throughput ratios irqio / peer with the targets (docs/benchmarks.md: >= 1.0x Asio, >= 10x asyncio,
 < 2 KiB per idle connection besides the user's buffers). Repeated runs: median of the runs.
 
     bench/echo/summarize_echo.py [bench/results/echo.jsonl]

@@ -59,7 +59,7 @@ Task<int> measure() {
     report("Event (bytes)", sizeof(Event));
     report("sleep awaiter in a frame (bytes)", sizeof(detail::SleepAwaiter));
     CM_CHECK(header == sizeof(detail::TaskBase));  // no padding beyond the struct itself
-    CM_CHECK(header < 32);  // issue 4: under 32 B of RAM per task beyond its frame
+    CM_CHECK(header < 32);  // the promise: under 32 B of RAM per task beyond its frame
     co_return 0;
 }
 

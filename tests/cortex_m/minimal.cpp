@@ -1,4 +1,4 @@
-// The minimal irqio program whose size the port promises (issue 4): one task, one timer (a
+// The minimal irqio program whose size the port promises (docs/porting.md): one task, one timer (a
 // sleep), one ThreadSafeFlag set by a hardware interrupt. Flash and RAM from arm-none-eabi-size,
 // see docs/porting.md; it also runs as a test (exit 0 after three rounds).
 #include "irqio/core/frame_allocator.hpp"

@@ -1,5 +1,5 @@
-// Issue 12 on the board. Built at -O0 (tests/cortex_m/CMakeLists.txt), where GCC turns no
-// symmetric transfer into a tail call:
+// Bounded stack depth and cleanup finished on return, on the board. Built at -O0
+// (tests/cortex_m/CMakeLists.txt), where GCC turns no symmetric transfer into a tail call:
 //   depth:    100,000 sub-task awaits that complete without suspending, sub-tasks that await
 //             sub-tasks, a chain of nested sub-tasks and wait_for(Task) around them: the stack
 //             pointer seen in the innermost sub-task never goes more than kMaxDepth bytes below

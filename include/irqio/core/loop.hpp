@@ -22,9 +22,14 @@ class Loop;
 namespace detail {
 extern constinit IRQIO_THREAD_LOCAL Loop* tls_loop;  // the loop running on this thread
 void drain_schedule_ring(InboxNode* n) noexcept;
+// The node that rings a loop for its schedule() ring, as a base of Loop: the ring's drain gets
+// from the node to its loop with casts (the node is this struct's first member), no offsetof.
+struct ScheduleDoor {
+    InboxNode callback_node_;
+};
 }  // namespace detail
 
-// What the loop has done; cheap counters, read in task context. Pointer-sized, so one
+// What the loop has done: a snapshot of cheap counters, read in task context. Pointer-sized, so one
 // instruction to bump on any core; they wrap after 2^32 on 32-bit targets.
 struct LoopStats {
     using Count = std::uintptr_t;
@@ -35,10 +40,10 @@ struct LoopStats {
     Count inbox_nodes = 0;  // external wakes drained
     Count callbacks = 0;    // schedule() callbacks run
     Count timers_fired = 0;
-    uint32_t schedule_dropped = 0;  // schedule() refused because the ring was full
+    uint32_t schedule_dropped = 0;  // schedule() refused because the ring was full (any context)
 };
 
-class Loop {
+class Loop : private detail::ScheduleDoor {
   public:
     explicit Loop(Port& port) noexcept;
     ~Loop();
@@ -54,7 +59,11 @@ class Loop {
     static Loop* current() noexcept { return detail::tls_loop; }
     Port& port() noexcept { return port_; }
     uint64_t now_us() noexcept { return port_.now_us(); }
-    const LoopStats& stats() const noexcept { return stats_; }
+    LoopStats stats() const noexcept {
+        LoopStats s = stats_;
+        s.schedule_dropped = schedule_dropped_.load(std::memory_order_relaxed);
+        return s;
+    }
     std::size_t ready_count() const noexcept { return ready_.size(); }
     std::size_t timer_count() const noexcept { return timers_.size(); }
     std::size_t task_count() const noexcept { return live_tasks_; }
@@ -199,8 +208,8 @@ class Loop {
     // Bare metal has no other wakers than interrupts: its ports must wake on them (asserted).
     bool irq_wakes_idle() const noexcept { return IRQIO_SINGLE_THREAD || irq_wakes_idle_; }
     std::atomic<bool> sleeping_{false};
-    detail::InboxNode callback_node_;
     detail::MpmcRing<Callback, IRQIO_SCHEDULE_DEPTH> callbacks_;
+    std::atomic<uint32_t> schedule_dropped_{0};  // bumped by schedule() in any context
     LoopStats stats_;
     friend void detail::drain_schedule_ring(detail::InboxNode* n) noexcept;
     friend class detail::LoopBinding;

@@ -47,7 +47,6 @@ void frame_gone(TaskBase* t) noexcept;
 TaskBase* running_task() noexcept;
 // Stops the running task at this suspension point with `why` (used for no_memory).
 void abort_running(Error why) noexcept;
-void finish_root_step(TaskBase* t) noexcept;
 
 template <class T>
 struct PromiseBase {

@@ -23,9 +23,8 @@ enum TaskFlag : uint16_t {
     kDone = 1 << 2,       // finished; error says how
     kCancelReq = 1 << 3,  // stop at the next suspension point
     kFrameGone = 1 << 4,  // coroutine frame destroyed; header kept for handles
-    kHigh = 1 << 5,       // task priority
-    kWakeHigh = 1 << 6,   // this wake goes to the high-priority queue
-    kDispose = 1 << 7,    // header holds a result with a destructor (see ResultHeader)
+    kHigh = 1 << 5,       // task priority (bit 6 is free)
+    kDispose = 1 << 7,    // header holds a result with a destructor (DisposableTaskBase)
     kRunning = 1 << 8,    // the loop is inside this task's step
     kHasValue = 1 << 9,   // the header holds a returned value
     kHop = 1 << 10,       // root: resume again at `resume` (a sub-task started or finished)
@@ -47,7 +46,7 @@ struct alignas(kFrameAlign) TaskBase {
     WaitNode* awaiters = nullptr;    // tasks awaiting this one's completion
     TaskBase** sib_pprev = nullptr;  // the link that points at this task in its owner's list
     TaskBase* sib_next = nullptr;
-    // Flag bits 0..9, the error in bits 12..15: one halfword, so a flag update is a plain
+    // Flag bits 0..11, the error in bits 12..15: one halfword, so a flag update is a plain
     // load, or/and, store.
     uint16_t flags = 0;
 #if UINTPTR_MAX > 0xFFFFFFFFu

@@ -62,14 +62,16 @@ class ThreadSafeQueue : private detail::Doorbell {
     bool full() const noexcept { return ring_.size() >= N; }
     static constexpr uint32_t capacity() noexcept { return N; }
 
-    class GetAwaiter {
+    // Each awaiter is its own wait node (a private base), so the queue gets from a node in its
+    // lists back to the awaiter with a static_cast.
+    class GetAwaiter : private detail::WaitNode {
       public:
         explicit GetAwaiter(ThreadSafeQueue* q) noexcept : q_(q) {}
-        GetAwaiter(GetAwaiter&& o) noexcept : q_(o.q_) {}
+        GetAwaiter(GetAwaiter&& o) noexcept : detail::WaitNode(), q_(o.q_) {}
         ~GetAwaiter() {
-            if (node_.state == detail::WaitNode::linked)
-                q_->getters_.remove(&node_);
-            else if (node_.state == detail::WaitNode::woken)
+            if (node().state == detail::WaitNode::linked)
+                q_->getters_.remove(&node());
+            else if (node().state == detail::WaitNode::woken)
                 q_->give_back(std::move(slot_));
         }
         bool await_ready() noexcept {
@@ -85,8 +87,8 @@ class ThreadSafeQueue : private detail::Doorbell {
         }
         Result<T> await_resume() noexcept {
             detail::step_hook(detail::StepPoint::awaiter_resume);
-            if (node_.state == detail::WaitNode::woken) {
-                node_.state = detail::WaitNode::idle;
+            if (node().state == detail::WaitNode::woken) {
+                node().state = detail::WaitNode::idle;
                 q_->handing_ = false;
                 if (!q_->getters_.empty()) q_->serve();  // the next getter's turn
             }
@@ -98,20 +100,20 @@ class ThreadSafeQueue : private detail::Doorbell {
         void link(detail::WaitList& l, std::coroutine_handle<> h) noexcept {
             detail::TaskBase* t = Loop::current()->running();
             t->resume = h;
-            node_.task = t;
-            l.push_back(&node_);
+            node().task = t;
+            l.push_back(&node());
         }
+        detail::WaitNode& node() noexcept { return *this; }
         ThreadSafeQueue* q_;
-        detail::WaitNode node_;
         T slot_{};
     };
 
-    class PutAwaiter {
+    class PutAwaiter : private detail::WaitNode {
       public:
         PutAwaiter(ThreadSafeQueue* q, const T& v) noexcept : q_(q), v_(v) {}
-        PutAwaiter(PutAwaiter&& o) noexcept : q_(o.q_), v_(std::move(o.v_)) {}
+        PutAwaiter(PutAwaiter&& o) noexcept : detail::WaitNode(), q_(o.q_), v_(std::move(o.v_)) {}
         ~PutAwaiter() {
-            if (node_.state == detail::WaitNode::linked) q_->putters_.remove(&node_);
+            if (node().state == detail::WaitNode::linked) q_->putters_.remove(&node());
         }
         bool await_ready() noexcept {
             detail::step_hook(detail::StepPoint::awaiter_ready);
@@ -123,21 +125,21 @@ class ThreadSafeQueue : private detail::Doorbell {
             if (q_->putters_.empty() && q_->push_now(v_)) return false;
             detail::TaskBase* t = Loop::current()->running();
             t->resume = h;
-            node_.task = t;
-            q_->putters_.push_back(&node_);
+            node().task = t;
+            q_->putters_.push_back(&node());
             return true;
         }
         Result<void> await_resume() noexcept {
             detail::step_hook(detail::StepPoint::awaiter_resume);
-            node_.state = detail::WaitNode::idle;
+            node().state = detail::WaitNode::idle;
             return {};
         }
 
       private:
         friend class ThreadSafeQueue;
+        detail::WaitNode& node() noexcept { return *this; }
         ThreadSafeQueue* q_;
         T v_;
-        detail::WaitNode node_;
     };
 
     // Task context.
@@ -193,14 +195,14 @@ class ThreadSafeQueue : private detail::Doorbell {
     void serve() noexcept {
         for (;;) {
             if (!getters_.empty() && !handing_) {
-                auto* g = static_cast<GetAwaiter*>(owner_of(getters_.front(), true));
+                auto* g = getter_of(getters_.front());
                 if (take(g->slot_)) {
                     handing_ = true;
                     detail::wake_one(getters_);
                 }
             }
             while (!putters_.empty()) {
-                auto* p = static_cast<PutAwaiter*>(owner_of(putters_.front(), false));
+                auto* p = putter_of(putters_.front());
                 if (!ring_.push(p->v_)) break;
                 detail::wake_one(putters_);
             }
@@ -213,17 +215,18 @@ class ThreadSafeQueue : private detail::Doorbell {
             if (!more) return;
         }
     }
-    void* owner_of(detail::WaitNode* n, bool getter) noexcept {
-        return getter
-                   ? static_cast<void*>(reinterpret_cast<char*>(n) - offsetof(GetAwaiter, node_))
-                   : static_cast<void*>(reinterpret_cast<char*>(n) - offsetof(PutAwaiter, node_));
+    static GetAwaiter* getter_of(detail::WaitNode* n) noexcept {
+        return static_cast<GetAwaiter*>(n);
+    }
+    static PutAwaiter* putter_of(detail::WaitNode* n) noexcept {
+        return static_cast<PutAwaiter*>(n);
     }
     // A getter handed an item but cancelled before it ran: the item goes to the next getter, or
     // to the front of the queue (stash_): never behind newer items, never dropped.
     void give_back(T&& v) noexcept {
         handing_ = false;
         if (!getters_.empty()) {
-            auto* g = static_cast<GetAwaiter*>(owner_of(getters_.front(), true));
+            auto* g = getter_of(getters_.front());
             g->slot_ = std::move(v);
             handing_ = true;
             detail::wake_one(getters_);

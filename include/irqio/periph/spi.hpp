@@ -35,7 +35,7 @@ class SpiBus {
     Result<void> start_read(std::span<uint8_t> rx) noexcept {
         return start(nullptr, rx.data(), rx.size());
     }
-    // Sends tx while receiving into rx; the shorter is padded (0xFF out) or truncated (in).
+    // Sends tx while receiving into rx; both must be the same length (else invalid_argument).
     Result<void> start_transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx) noexcept {
         if (tx.size() != rx.size()) return Error::invalid_argument;
         return start(tx.data(), rx.data(), tx.size());

@@ -1,5 +1,6 @@
-// LinuxPort: sleeps in epoll with a microsecond deadline (epoll_pwait2, or timerfd where the kernel
-// lacks it); an eventfd registered once is the wake that notify() writes from any context.
+// LinuxPort: sleeps in epoll with a microsecond deadline (epoll_pwait2; where the kernel lacks it,
+// epoll_wait with the timeout rounded up to whole milliseconds, so a sleep may end up to 1 ms
+// late, never early); an eventfd registered once is the wake that notify() writes from any context.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
