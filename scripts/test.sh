@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test: the Linux presets (debug g++, ASan+UBSan, TSan, clang++) and the
-# Cortex-M tests under QEMU. IRQIO_PRESETS="default" narrows the Linux part for a quick run.
+# Cortex-M tests under QEMU, then the mutation catalogue of the wake path (IRQIO_MUTANTS: cheap,
+# all or none). IRQIO_PRESETS="default" narrows the Linux part for a quick run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -27,4 +28,12 @@ if [ -f tests/cortex_m/CMakeLists.txt ] && [ "${IRQIO_SKIP_CORTEX_M:-0}" != 1 ];
         ctest --test-dir "$dir" --output-on-failure -j "$jobs"
     done
 fi
+# The mutation catalogue of the wake path (tools/mutants/catalogue.py): the cheap mutants by
+# default (about a minute), every one with IRQIO_MUTANTS=all (under 15 minutes on 2 cores), none
+# with IRQIO_MUTANTS=none. Every mutant must be killed.
+case "${IRQIO_MUTANTS:-cheap}" in
+    none) ;;
+    all) echo "=== mutation catalogue (all)"; python3 tools/mutate.py -j "$jobs" ;;
+    *) echo "=== mutation catalogue (cheap)"; python3 tools/mutate.py --cheap -j "$jobs" ;;
+esac
 echo "=== all tests passed"

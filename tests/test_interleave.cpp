@@ -75,6 +75,7 @@ const char* kind_name(int k) {
 
 // Set while the test's own port looks at the loop: steps taken there are not the code under test.
 bool g_muted = false;
+std::string g_run;  // the scenario running (for a run that has to stop)
 struct Mute {
     Mute() { g_muted = true; }
     ~Mute() { g_muted = false; }
@@ -116,8 +117,11 @@ class StrictPort final : public Port {
             return;
         }
         if (deadline == kNever) {
-            fail("the loop sleeps for ever");
-            return;
+            // Nothing can end this wait: every task waits for a wake that was lost. Stop here
+            // (returning would spin for ever), naming the run.
+            fprintf(stderr, "lost wake: the loop would sleep for ever in %s\n", g_run.c_str());
+            fflush(stderr);
+            abort();
         }
         if (deadline > now_) now_ = deadline;
     }
@@ -155,6 +159,9 @@ class Scenario {
 
     Outcome run(std::array<int, kPoints>* counts) {
         counts_ = counts;
+        g_run = std::string(kind_name(static_cast<int>(kind_))) + " (" +
+                mode_name(static_cast<int>(mode_)) + ") at occurrence " + std::to_string(nth_) +
+                " of " + (point_ < 0 ? "none" : point_name(point_));
         // A full queue for the task-to-interrupt direction: the target's put() must wait.
         if (kind_ == Kind::queue_get) {
             EXPECT_TRUE(t_q_.try_put(1));
@@ -711,10 +718,10 @@ TEST(WakePath, QueuesAreFullExactlyAtCapacity) {
     Loop loop{port};
     Queue<int> q(2);
     ThreadSafeQueue<int, 4> tq;
-    bool put = false;
-    auto putter = [&]() -> Task<void> {
-        co_await q.put(3);
-        put = true;
+    int puts = 0;
+    auto putter = [&](int v) -> Task<void> {
+        co_await q.put(v);
+        ++puts;
     };
     auto main = [&]() -> Task<void> {
         EXPECT_TRUE(q.try_put(1).ok());
@@ -722,15 +729,21 @@ TEST(WakePath, QueuesAreFullExactlyAtCapacity) {
         EXPECT_TRUE(q.try_put(2).ok());
         EXPECT_TRUE(q.full());
         EXPECT_FALSE(q.try_put(3).ok());
-        auto p = create_task(putter());
+        auto p1 = create_task(putter(3)), p2 = create_task(putter(4));
         co_await yield_now();
         co_await yield_now();
-        EXPECT_FALSE(put);
+        EXPECT_EQ(puts, 0);
         EXPECT_EQ(q.size(), 2u);
-        auto r = co_await q.get();
+        auto r = co_await q.get();  // one slot frees: one putter, not two
         EXPECT_TRUE(r.ok() && r.value() == 1);
-        co_await p;
-        EXPECT_TRUE(put);
+        co_await p1;
+        co_await yield_now();
+        EXPECT_EQ(puts, 1);
+        EXPECT_EQ(q.size(), 2u);
+        r = co_await q.get();
+        EXPECT_TRUE(r.ok() && r.value() == 2);
+        co_await p2;
+        EXPECT_EQ(puts, 2);
         EXPECT_EQ(q.size(), 2u);
         for (int i = 0; i < 4; ++i) {
             EXPECT_FALSE(tq.full());
