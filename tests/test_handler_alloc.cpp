@@ -36,7 +36,7 @@ bool in_arena(void* p) {
 
 void* counted_alloc(std::size_t n, std::size_t align) {
     g_allocs.fetch_add(1, std::memory_order_relaxed);
-    if (t_in_handler != 0 || irqio::detail::in_handler()) {
+    if (t_in_handler != 0 || irqio::port::in_handler()) {
         g_handler_allocs.fetch_add(1, std::memory_order_relaxed);
         std::size_t need = (n + align - 1) & ~(align - 1);
         std::size_t at = g_arena_used.fetch_add(need + align, std::memory_order_relaxed);

@@ -50,3 +50,19 @@ Port& default_port() noexcept;
 
 }  // namespace port
 }  // namespace irqio
+
+// Hooks on the interrupt path, inline where the port allows. A port's build defines
+// IRQIO_PORT_INLINE_HEADER (a quoted header name) for a header that defines, in irqio::port,
+//   inline constexpr bool kHandlerKnown;  // true: in_handler() is exact; false: only a hint
+//   IRQIO_INLINE bool in_handler() noexcept;  // any context: the caller runs in a handler
+//   IRQIO_INLINE void cpu_relax() noexcept;   // one turn of a busy-wait (a pause, or nothing)
+// so the core stays free of CPU code. Without it they are link-time hooks like the ones above.
+#ifdef IRQIO_PORT_INLINE_HEADER
+#include IRQIO_PORT_INLINE_HEADER
+#else
+namespace irqio::port {
+inline constexpr bool kHandlerKnown = false;
+bool in_handler() noexcept;
+void cpu_relax() noexcept;
+}  // namespace irqio::port
+#endif

@@ -103,7 +103,7 @@ class Loop : private detail::ScheduleDoor {
     // loop acts at once, as the drain would.)
     IRQIO_INLINE void signal(detail::InboxNode* n) noexcept {
         if (on_loop_thread()) {
-            if constexpr (detail::kHandlerKnown) {
+            if constexpr (port::kHandlerKnown) {
                 act_on(n);
                 return;
             } else if (local_.push(n)) {
@@ -116,7 +116,7 @@ class Loop : private detail::ScheduleDoor {
     // Any context: queues the TaskWake of a waiter the caller has just claimed (so only it posts).
     IRQIO_INLINE void post_wake(detail::TaskWake* w) noexcept {
         if (on_loop_thread()) {
-            if constexpr (detail::kHandlerKnown) {
+            if constexpr (port::kHandlerKnown) {
                 take_wake(w);
                 return;
             } else if (local_.push(w)) {
@@ -139,7 +139,7 @@ class Loop : private detail::ScheduleDoor {
     // port): code that must be safe from both uses it to pick the local lane, never to decide that
     // it may touch task-context state.
     IRQIO_INLINE bool on_loop_thread() const noexcept {
-        return !detail::in_handler() && detail::tls_loop == this;
+        return !port::in_handler() && detail::tls_loop == this;
     }
 
     // Task context: an object that is about to be destroyed while a handler's mark for it still
@@ -153,7 +153,7 @@ class Loop : private detail::ScheduleDoor {
     // Task context (the loop's own code): whether its local lane holds anything. Always empty
     // where the port tells handlers apart (task-context signals are acted on at once).
     IRQIO_INLINE bool local_empty() const noexcept {
-        if constexpr (detail::kHandlerKnown) return true;
+        if constexpr (port::kHandlerKnown) return true;
         return local_.empty();
     }
 

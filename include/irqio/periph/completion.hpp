@@ -29,16 +29,10 @@ namespace detail {
 // also enters the kernel (Port::poll), where a signal that is being held back is delivered
 // (ThreadSanitizer defers signals to such points, so a pure spin would never see its interrupt).
 inline void spin_turn() noexcept {
-#if IRQIO_SINGLE_THREAD
-#if defined(__arm__)
-    __asm__ volatile("" ::: "memory");
-#endif
-#else
+#if !IRQIO_SINGLE_THREAD
     if (Loop* l = Loop::current()) l->port().poll();
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
 #endif
-#endif
+    port::cpu_relax();
 }
 }  // namespace detail
 

@@ -37,7 +37,7 @@ inline void barrier() noexcept {
 }
 
 // The active exception number (0 in thread mode, 16 + n in the handler of NVIC line n).
-inline uint32_t active_exception() noexcept {
+[[gnu::always_inline]] inline uint32_t active_exception() noexcept {
     uint32_t ipsr;
     asm volatile("mrs %0, ipsr" : "=r"(ipsr));
     return ipsr;
