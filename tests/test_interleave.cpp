@@ -3,9 +3,9 @@
 // call a hook (detail::StepPoint). For every step point P, every occurrence N of it in a scenario,
 // and every kind of any-context call K, the test replays the scenario and, at the N-th occurrence
 // of P, runs K as a handler arriving at that instant would: inside an IsrScope, as a raw handler
-// (no IsrScope, on the loop's thread), from another thread, and on a port whose wait ends on any
-// interrupt (the masked `wfi` idle of bare metal). Then: the task waiting for K woke exactly once,
-// what K delivered arrived, and the loop finished.
+// (no IsrScope, on the loop's thread), from another thread, from a task of another loop (on its
+// thread), and on a port whose wait ends on any interrupt (the masked `wfi` idle of bare metal).
+// Then: the task waiting for K woke exactly once, what K delivered arrived, and the loop finished.
 // A lost wake fails at once, never as "late": the StrictPort's wait_until fails the run when it is
 // entered while a wake is pending (inbox, local lane or run queue non-empty) with no notify()
 // outstanding, or when a wake arrives during the wait without a notify(); its clock never ends a
@@ -87,15 +87,17 @@ bool pending(Loop* l) {
 
 // How the injected call is made.
 enum class Mode {
-    isr,     // inside an IsrScope (irqio's trampolines, an interrupt)
-    raw,     // a handler irqio cannot recognise: on the loop's thread, no IsrScope
-    thread,  // another thread (no loop of its own)
-    masked,  // inside an IsrScope, on a port whose wait ends on any interrupt (bare metal)
+    isr,         // inside an IsrScope (irqio's trampolines, an interrupt)
+    raw,         // a handler irqio cannot recognise: on the loop's thread, no IsrScope
+    thread,      // another thread (no loop of its own)
+    other_loop,  // a task of another loop, on its own thread
+    masked,      // inside an IsrScope, on a port whose wait ends on any interrupt (bare metal)
     count_
 };
 constexpr int kModes = static_cast<int>(Mode::count_);
 const char* mode_name(int m) {
-    static const char* names[] = {"IsrScope", "raw handler", "other thread", "masked idle"};
+    static const char* names[] = {"IsrScope", "raw handler", "other thread", "other loop",
+                                  "masked idle"};
     return names[m];
 }
 
@@ -243,6 +245,19 @@ class Scenario {
                 break;
             case Mode::thread: {
                 std::thread other([this] { fire(); });
+                other.join();
+                break;
+            }
+            case Mode::other_loop: {
+                std::thread other([this] {
+                    VirtualClockPort p{0};
+                    Loop l{p};
+                    auto task = [this]() -> Task<void> {
+                        fire();
+                        co_return;
+                    };
+                    l.run(task());
+                });
                 other.join();
                 break;
             }

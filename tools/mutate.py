@@ -105,7 +105,7 @@ def killer(out):
             last_run = line.split("]", 1)[1].strip()
         elif line.startswith("[  FAILED  ]") and line.rstrip().endswith(")") and not failed:
             failed = line.split("]", 1)[1].strip().split(" ")[0]
-        elif " at occurrence " in line and not detail:
+        elif (" at occurrence " in line or " baseline:" in line) and not detail:
             detail = line.strip()
         elif line.startswith("irqio:") and not assertion:
             assertion = line[6:].split(" (/")[0].strip()
