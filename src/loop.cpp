@@ -2,12 +2,8 @@
 // firing timers once per pass and sleeping in the port only when nothing is ready.
 #include "irqio/core/loop.hpp"
 
-#include "irqio/core/task_handle.hpp"
-#include "irqio/isr/isr_scope.hpp"
-
 namespace irqio {
 namespace detail {
-constinit IRQIO_THREAD_LOCAL uint32_t isr_depth = 0;
 constinit IRQIO_THREAD_LOCAL Loop* tls_loop = nullptr;
 std::atomic<Loop*> g_default_loop{nullptr};                     // the loop schedule() targets
 [[gnu::weak]] void drain_schedule_ring(InboxNode* n) noexcept;  // src/loop_schedule.cpp
@@ -320,46 +316,7 @@ TaskBase* Loop::start_main(TaskBase* t) noexcept {
 
 namespace detail {
 
-void LoopBinding::bind(Loop* l) noexcept {
-    if (loop_.load(std::memory_order_relaxed) == l) return;
-    unbind();
-    SpinGuard g(l->bindings_lock_);
-    link(l);
-    detail::store_sc(loop_, l);
-}
-
-bool LoopBinding::claim(Loop* l) noexcept {
-    SpinGuard g(l->bindings_lock_);
-    Loop* none = nullptr;
-    if (!detail::atomic_cas(loop_, none, l)) return false;
-    link(l);
-    return true;
-}
-
-void LoopBinding::link(Loop* l) noexcept {
-    next_ = l->bindings_;
-    if (next_) next_->pprev_ = &next_;
-    l->bindings_ = this;
-    pprev_ = &l->bindings_;
-}
-
-void LoopBinding::unbind() noexcept {
-    // The loop's lock guards its list against the loop ending (and other objects binding) on
-    // another thread; a binding that loop already cleared has nothing left to unlink.
-    while (Loop* l = loop_.load(std::memory_order_acquire)) {
-        SpinGuard g(l->bindings_lock_);
-        if (loop_.load(std::memory_order_relaxed) != l) continue;  // cleared meanwhile
-        if (pprev_) {
-            *pprev_ = next_;
-            if (next_) next_->pprev_ = pprev_;
-            next_ = nullptr;
-            pprev_ = nullptr;
-        }
-        detail::store_sc(loop_, nullptr);
-        return;
-    }
-}
-
+// The loop's answers to a task that does not know it (task.hpp).
 TaskBase* running_task() noexcept {
     return detail::tls_loop ? detail::tls_loop->running() : nullptr;
 }
@@ -367,50 +324,5 @@ void abort_running(Error why) noexcept {
     detail::tls_loop->abort_running(why);
 }
 
-void await_task(TaskBase* t, WaitNode* n, std::coroutine_handle<> c) noexcept {
-    TaskBase* me = detail::tls_loop->running();
-    me->resume = c;
-    n->task = me;
-    n->prev = nullptr;
-    n->next = t->awaiters;
-    if (t->awaiters) t->awaiters->prev = n;
-    t->awaiters = n;
-    n->state = WaitNode::linked;
-}
-void unawait_task(TaskBase* t, WaitNode* n) noexcept {
-    if (n->prev)
-        n->prev->next = n->next;
-    else
-        t->awaiters = n->next;
-    if (n->next) n->next->prev = n->prev;
-    n->next = n->prev = nullptr;
-    n->state = WaitNode::idle;
-}
-
-void frame_gone(TaskBase* t) noexcept {
-    if (t->refs == 0)
-        release_task_block(t);
-    else
-        t->flags |= kFrameGone;
-}
-void release_task_block(TaskBase* t) noexcept {
-    if (t->has(kDispose)) static_cast<DisposableTaskBase*>(t)->dispose(t);
-    const uint8_t id = t->alloc_id;
-    t->~TaskBase();
-    free_frame_block(t, id);
-}
-void add_task_ref(TaskBase* t) noexcept {
-    IRQIO_ASSERT(t->refs < TaskBase::kMaxRefs, "too many TaskHandles to one task");
-    ++t->refs;
-}
-void drop_task_ref(TaskBase* t) noexcept {
-    if (--t->refs == 0 && t->has(kFrameGone)) release_task_block(t);
-}
-
 }  // namespace detail
-
-TaskHandle<void> current_task() noexcept {
-    return TaskHandle<void>(detail::running_task());
-}
-
 }  // namespace irqio

@@ -177,7 +177,7 @@ m("wait_for_timer_after_win", "include/irqio/sync/wait_for.hpp",
   "replaced by timed_out")
 
 # --- Orderings the multi-core build needs (ThreadSanitizer) -------------------------------------
-m("ring_publish_relaxed", "include/irqio/isr/mpmc_ring.hpp",
+m("ring_publish_relaxed", "include/irqio/core/mpmc_ring.hpp",
   """        new (c->data) T(std::forward<U>(v));
         detail::store_release(c->seq, pos * kStep + 1);""",
   """        new (c->data) T(std::forward<U>(v));
@@ -191,7 +191,7 @@ m("flag_claim_relaxed", "src/thread_safe_flag.cpp",
         return true;""",
   "the flag's claim is relaxed: a set() on another core reads the waiter's loop and task before "
   "they are visible", suite="tsan")
-m("inbox_link_relaxed", "include/irqio/isr/inbox.hpp",
+m("inbox_link_relaxed", "include/irqio/core/inbox.hpp",
   """        } while (!atomic_cas(head_, old, n));""",
   """        } while (!head_.compare_exchange_strong(old, n, std::memory_order_relaxed,
                                                 std::memory_order_relaxed));""",

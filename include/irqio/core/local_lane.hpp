@@ -7,8 +7,8 @@
 #include <atomic>
 
 #include "irqio/config.hpp"
+#include "irqio/core/inbox.hpp"
 #include "irqio/core/step_hook.hpp"
-#include "irqio/isr/inbox.hpp"
 
 namespace irqio::detail {
 

@@ -3,18 +3,19 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "irqio/config.hpp"
+#include "irqio/core/inbox.hpp"
 #include "irqio/core/local_lane.hpp"
 #include "irqio/core/loop_binding.hpp"
+#include "irqio/core/mpmc_ring.hpp"
 #include "irqio/core/run_queue.hpp"
 #include "irqio/core/step_hook.hpp"
 #include "irqio/core/task.hpp"
 #include "irqio/core/timer_heap.hpp"
 #include "irqio/core/wait_list.hpp"
-#include "irqio/isr/inbox.hpp"
-#include "irqio/isr/isr_scope.hpp"
-#include "irqio/isr/mpmc_ring.hpp"
 #include "irqio/port.hpp"
 
 namespace irqio {
@@ -214,6 +215,37 @@ class Loop : private detail::ScheduleDoor {
     friend void detail::drain_schedule_ring(detail::InboxNode* n) noexcept;
     friend class detail::LoopBinding;
 };
+
+template <class T>
+T Loop::run(Task<T> main) {
+    IRQIO_ASSERT(main.valid(), "run(): no memory for the main task");
+    detail::TaskBase* t = main.header();
+    main.release();
+    detail::add_task_ref(t);  // the outcome outlives the frame
+    start_main(t);
+    Result<T> r = detail::task_outcome<T>(t);
+    detail::drop_task_ref(t);
+    IRQIO_ASSERT(r.ok(), "run(): the main task was cancelled or failed");
+    if constexpr (!std::is_void_v<T>) return std::move(r).value();
+}
+
+// Runs `main` on a new loop over this thread's default port.
+template <class T>
+T run(Task<T> main) {
+    Loop loop(port::default_port());
+    return loop.run(std::move(main));
+}
+
+// As run(main), and hands the new loop to `on_loop(Loop&)` before any task runs: how the thread
+// that owns a loop tells other threads (or handlers) which loop to signal (`loop.schedule(...)`,
+// objects bound to it). The loop lives until run() returns. (Equivalent: construct a Loop on the
+// thread, publish its address, then call loop.run(main).)
+template <class T, class F>
+requires std::is_invocable_v<F&, Loop&> T run(Task<T> main, F&& on_loop) {
+    Loop loop(port::default_port());
+    on_loop(loop);
+    return loop.run(std::move(main));
+}
 
 namespace detail {
 // Task context: marks `n` woken and makes its task ready (its list has already dropped it).

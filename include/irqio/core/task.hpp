@@ -31,6 +31,17 @@ struct TaskHeader : HeaderBase<T> {
 template <>
 struct TaskHeader<void> : TaskBase {};
 
+// The outcome of a finished task, read from its header (which outlives the frame).
+template <class T>
+Result<T> task_outcome(TaskBase* t) {
+    if (t->error() != Error::none) return t->error();
+    if constexpr (std::is_void_v<T>) {
+        return {};
+    } else {
+        return static_cast<TaskHeader<T>*>(t)->value;
+    }
+}
+
 template <class T>
 constexpr std::size_t header_bytes() {
     static_assert(alignof(TaskHeader<T>) <= kFrameAlign,

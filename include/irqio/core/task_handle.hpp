@@ -49,12 +49,7 @@ class TaskHandle {
     Result<T> result() const {
         if (!t_) return failed_ == Error::none ? Error::invalid_argument : failed_;
         IRQIO_ASSERT(t_->has(detail::kDone), "TaskHandle::result() before the task is done");
-        if (t_->error() != Error::none) return t_->error();
-        if constexpr (std::is_void_v<T>) {
-            return {};
-        } else {
-            return static_cast<detail::TaskHeader<T>*>(t_)->value;
-        }
+        return detail::task_outcome<T>(t_);
     }
 
     struct Awaiter {
@@ -102,35 +97,5 @@ TaskHandle<T> create_task(Task<T> task, Priority prio = Priority::normal) noexce
 
 // The task the calling code runs in.
 TaskHandle<void> current_task() noexcept;
-
-template <class T>
-T Loop::run(Task<T> main) {
-    IRQIO_ASSERT(main.valid(), "run(): no memory for the main task");
-    detail::TaskBase* t = main.header();
-    main.release();
-    TaskHandle<T> h(t);
-    start_main(t);
-    Result<T> r = h.result();
-    IRQIO_ASSERT(r.ok(), "run(): the main task was cancelled or failed");
-    if constexpr (!std::is_void_v<T>) return std::move(r).value();
-}
-
-// Runs `main` on a new loop over this thread's default port.
-template <class T>
-T run(Task<T> main) {
-    Loop loop(port::default_port());
-    return loop.run(std::move(main));
-}
-
-// As run(main), and hands the new loop to `on_loop(Loop&)` before any task runs: how the thread
-// that owns a loop tells other threads (or handlers) which loop to signal (`loop.schedule(...)`,
-// objects bound to it). The loop lives until run() returns. (Equivalent: construct a Loop on the
-// thread, publish its address, then call loop.run(main).)
-template <class T, class F>
-requires std::is_invocable_v<F&, Loop&> T run(Task<T> main, F&& on_loop) {
-    Loop loop(port::default_port());
-    on_loop(loop);
-    return loop.run(std::move(main));
-}
 
 }  // namespace irqio

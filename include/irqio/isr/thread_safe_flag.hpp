@@ -8,8 +8,8 @@
 #include <coroutine>
 #include <cstdint>
 
+#include "irqio/core/inbox.hpp"
 #include "irqio/core/loop.hpp"
-#include "irqio/isr/inbox.hpp"
 
 namespace irqio {
 

@@ -10,8 +10,8 @@
 
 #include "irqio/core/doorbell.hpp"
 #include "irqio/core/loop.hpp"
+#include "irqio/core/mpmc_ring.hpp"
 #include "irqio/core/wait_list.hpp"
-#include "irqio/isr/mpmc_ring.hpp"
 
 namespace irqio {
 

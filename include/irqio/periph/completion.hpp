@@ -17,8 +17,8 @@
 #include <cstdint>
 
 #include "irqio/core/doorbell.hpp"
+#include "irqio/core/inbox.hpp"
 #include "irqio/core/loop.hpp"
-#include "irqio/isr/inbox.hpp"
 #include "irqio/isr/thread_safe_flag.hpp"
 #include "irqio/result.hpp"
 

@@ -13,7 +13,7 @@
 #include <cstring>
 #include <random>
 
-#include "irqio/isr/mpmc_ring.hpp"
+#include "irqio/core/mpmc_ring.hpp"
 
 namespace irqio::sim {
 namespace {
