@@ -9,7 +9,7 @@ Event::~Event() {
     }
 }
 
-// (event_set: tools/model/wake.pml)
+// (tools/model/wake.pml: event_set)
 void Event::set() noexcept {
     detail::store_release(level_, 1);
     // Counted after the level (see Awaiter::await_ready) and before the loads of the parts' loops
@@ -53,6 +53,7 @@ bool Event::claim(Loop* l, uint32_t gen0, Part*& out) noexcept {
     return false;
 }
 
+// (tools/model/wake.pml: loop_thread, the task's event_round: claim the part, re-check the count)
 bool Event::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
     detail::step_hook(detail::StepPoint::awaiter_suspend);
     Loop* l = Loop::current();
@@ -72,7 +73,7 @@ void Event::Part::drain(detail::InboxNode* n) noexcept {
     static_cast<Part*>(Doorbell::of(n))->deliver();
 }
 
-// (loop process, event drain: tools/model/wake.pml)
+// (tools/model/wake.pml: loop_thread, act_on(N_PART))
 void Event::Part::deliver() noexcept {
     // seq_cst: ordered after the loop's reset of the node's `queued`, so the count of a set whose
     // ring found the node still queued is seen here.

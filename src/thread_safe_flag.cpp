@@ -7,7 +7,7 @@ ThreadSafeFlag::~ThreadSafeFlag() {
                  "ThreadSafeFlag destroyed while a task waits");
 }
 
-// (flag_set: tools/model/wake.pml)
+// (tools/model/wake.pml: flag_set)
 void ThreadSafeFlag::set() noexcept {
     const uintptr_t w = detail::atomic_exchange(word_, kSet);
     if (w <= kSet) return;
@@ -15,7 +15,7 @@ void ThreadSafeFlag::set() noexcept {
     loop_->post_wake(wake);  // loop_ was written before the waiter was published in word_
 }
 
-// (task process, the flag wait: tools/model/wake.pml)
+// (tools/model/wake.pml: loop_thread, the task's flag_round: publish, then the CAS claim)
 bool ThreadSafeFlag::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
     detail::step_hook(detail::StepPoint::awaiter_suspend);
     Loop* l = Loop::current();

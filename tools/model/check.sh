@@ -23,11 +23,12 @@ figures() {
 
 build() {  # $1: -D flags
     spin -a $1 "$model" >spin.log 2>&1 || { cat spin.log; return 1; }
-    "$cc" -O2 -DSAFETY -o pan pan.c 2>cc.log || { cat cc.log; return 1; }
+    "$cc" -O2 -DSAFETY -DCOLLAPSE -o pan pan.c 2>cc.log || { cat cc.log; return 1; }
 }
 
-printf '%-20s %-38s %8s %6s %8s  %s\n' configuration property states depth seconds result
-for cfg in "hosted-raw-handler:" "hosted-other-thread:-DEVENT_THREAD" "bare-metal-wfi:-DBARE"; do
+printf '%-24s %-38s %8s %6s %8s  %s\n' configuration property states depth seconds result
+for cfg in "hosted-raw-handler:" "hosted-two-raw-handlers:-DFLAG_RAW" \
+    "hosted-other-thread:-DEVENT_THREAD" "bare-metal-wfi:-DBARE"; do
     name=${cfg%%:*}
     flags=${cfg#*:}
     build "$flags"
@@ -44,13 +45,14 @@ for cfg in "hosted-raw-handler:" "hosted-other-thread:-DEVENT_THREAD" "bare-meta
             fail=1
             sed -n '1,20p' pan.log
         fi
-        printf '%-20s %-38s %8s %6s %8s  %s\n' "$name" "$pname" "$states" "$depth" "$secs" "$result"
+        printf '%-24s %-38s %8s %6s %8s  %s\n' "$name" "$pname" "$states" "$depth" "$secs" "$result"
     done
 done
 
-echo "headline mutants written into the model (each must be caught):"
+echo "mutants written into the model (each must be caught):"
 for mut in "MUTANT_FLAG_CHECK_THEN_STORE:" "MUTANT_FLAG_CHECK_THEN_STORE:-DBARE" \
-    "MUTANT_IDLE_NO_RECHECK:" "MUTANT_IDLE_NO_RECHECK:-DEVENT_THREAD"; do
+    "MUTANT_IDLE_NO_RECHECK:" "MUTANT_IDLE_NO_RECHECK:-DEVENT_THREAD" \
+    "MUTANT_LANE_NO_GUARD:-DFLAG_RAW"; do
     m=${mut%%:*}
     flags="-D$m ${mut#*:}"
     build "$flags"

@@ -1,8 +1,8 @@
 /*
  * wake.pml: the irqio wake protocol, as the code implements it, for spin (issue 13, point 3).
- * Mirrors commit 0fba578 (src/loop.cpp, core/loop.hpp, core/local_lane.hpp, isr/inbox.hpp,
- * src/thread_safe_flag.cpp, src/event.cpp, sync/event.hpp). Each mirrored C++ function names
- * the process (and part) of this model in a comment.
+ * Mirrors commit 8011c5c (src/loop.cpp, core/loop.hpp, core/local_lane.hpp, core/inbox.hpp,
+ * src/thread_safe_flag.cpp, isr/thread_safe_flag.hpp, src/event.cpp, sync/event.hpp). Each
+ * mirrored C++ function names the process (and part) of this model in a comment.
  *
  * Processes:
  *   loop_thread   the loop's thread: Loop::run_once (drain_local, drain_inbox, drain_nodes,
@@ -20,7 +20,8 @@
  *                 -DEVENT_THREAD, from another thread (IsrInbox::post, step by step); bare metal,
  *                 an interrupt (IsrInbox::post).
  * Each setter sets once per round, any time after the task began that round's wait (so every
- * set is owed a wake), and nothing else ends a sleep: no timers, the clock never ends one.
+ * set is owed a wake), the Event's once more at any time after its last wait began (it may meet
+ * the flag's waits), and nothing else ends a sleep: no timers, the clock never ends one.
  *
  * Properties:
  *   no lost wake        the loop blocks in its wait only until a set's wake reaches it: a lost
@@ -33,17 +34,24 @@
  *                       masked check and the wfi are one step (assertion in the wfi).
  *
  * Variants (spin -D...): BARE (bare metal), EVENT_THREAD (hosted, the Event set from another
- * thread); the two headline mutants MUTANT_FLAG_CHECK_THEN_STORE (the flag wait reads the word,
+ * thread), FLAG_RAW (hosted, the flag set from a raw handler too: its TaskWake goes through the
+ * local lane, so two nodes share it and the lane's busy_ guard matters); the two headline mutants MUTANT_FLAG_CHECK_THEN_STORE (the flag wait reads the word,
  * then stores its awaiter with a plain store) and MUTANT_IDLE_NO_RECHECK (idle publishes
- * sleeping_ and waits without looking at the inbox again): tools/model/check.sh expects spin to
- * find an error in each. (Only the Event's node uses the local lane here, so the lane's busy_
- * guard is not exercised by the model: test_interleave's local_lane_no_guard mutant covers it.)
+ * sleeping_ and waits without looking at the inbox again), and MUTANT_LANE_NO_GUARD (with
+ * FLAG_RAW: a raw handler pushes into the local lane while the loop is taking it):
+ * tools/model/check.sh expects spin to find an error in each.
  */
 
 #ifndef R
 #define R 2
 #endif
 
+
+#ifdef MUTANT_LANE_NO_GUARD
+#define LANE_FREE true /* the handler ignores the lane's busy_ guard */
+#else
+#define LANE_FREE (!lbusy)
+#endif
 
 #define CLEAR 0
 #define SET 1
@@ -83,7 +91,7 @@ byte gen;
 bool bound; /* the part's LoopBinding */
 bool linked; /* the waiter is in the part's list */
 byte wgen; /* its WaitNode::gen */
-/* the task */
+/* the task: R waits on the Event, then R on the flag */
 byte tstate;
 byte fround, eround; /* rounds begun */
 byte resumes; /* ghost */
@@ -262,12 +270,42 @@ step_now:
     resumes++;
     if
     :: tstate == T_DONE -> goto finished
-    :: fround == 0 -> goto flag_round
-    :: fround > 0 && fround <= R && eround == 0 -> goto flag_resume
-    :: else -> goto event_resume
+    :: eround == 0 -> goto event_round
+    :: eround > 0 && fround == 0 -> goto event_resume
+    :: else -> goto flag_resume
     fi;
 
-    /* ---- the task: R waits on the flag, then R waits on the Event ---- */
+    /* ---- the task: R waits on the Event, then R waits on the flag (the Event stays bound,
+       and its setter may set once more, so its node and the flag's share the local lane) ---- */
+event_round:
+    eround++;
+    /* Event::Awaiter::await_ready: the count, then the level */
+    gen0 = gen;
+    if
+    :: level -> level = false; goto event_next /* set: go on (and clear it, as the waiter does) */
+    :: else
+    fi;
+    /* Event::Awaiter::await_suspend: claim the part (seq_cst), re-check the count */
+    if
+    :: !bound ->
+        bound = true;
+        if
+        :: gen != gen0 -> level = false; goto event_next /* set meanwhile: go on */
+        :: else
+        fi
+    :: else
+    fi;
+    wgen = gen0;
+    linked = true;
+    tstate = T_EVENT;
+    goto pass;
+event_resume:
+    level = false; /* the task clears the Event after each wake */
+event_next:
+    if
+    :: eround < R -> goto event_round
+    :: else
+    fi;
 flag_round:
     fround++; /* the wait begins: its set may come from here on */
     /* ThreadSafeFlag::Awaiter::await_ready: consume() */
@@ -310,38 +348,9 @@ flag_next:
     :: fround < R -> goto flag_round
     :: else
     fi;
-
-event_round:
-    eround++;
-    /* Event::Awaiter::await_ready: the count, then the level */
-    gen0 = gen;
-    if
-    :: level -> level = false; goto event_next /* set: go on (and clear it, as the waiter does) */
-    :: else
-    fi;
-    /* Event::Awaiter::await_suspend: claim the part (seq_cst), re-check the count */
-    if
-    :: !bound ->
-        bound = true;
-        if
-        :: gen != gen0 -> level = false; goto event_next /* set meanwhile: go on */
-        :: else
-        fi
-    :: else
-    fi;
-    wgen = gen0;
-    linked = true;
-    tstate = T_EVENT;
-    goto pass;
-event_resume:
-    level = false; /* the task clears the Event after each wake */
-event_next:
-    if
-    :: eround < R -> goto event_round
-    :: else
-    fi;
     tstate = T_DONE;
     goto pass;
+
 finished:
     assert(fround == R && eround == R)
 }
@@ -367,6 +376,31 @@ proctype flag_set() {
             :: else
             fi;
             pend_f = false
+        };
+#elif defined(FLAG_RAW)
+        atomic { /* a raw handler on the loop's thread: runs whole between two loop steps */
+            old = word;
+            word = SET;
+            if
+            :: old == AWAITER ->
+                if
+                :: LANE_FREE -> /* Loop::post_wake: LocalLane::push, after_local_push */
+                    if
+                    :: !lqueued[N_WAKE] ->
+                        lqueued[N_WAKE] = true;
+                        lane[lh] = N_WAKE;
+                        lh++
+                    :: else
+                    fi;
+                    wake_sleeper()
+                :: !LANE_FREE -> /* inside the loop's lane take: IsrInbox::push */
+                    queued[N_WAKE] = true;
+                    inbox[ih] = N_WAKE;
+                    ih++;
+                    wake_sleeper()
+                fi
+            :: else
+            fi
         };
 #else
         atomic {
@@ -395,8 +429,8 @@ proctype event_set() {
     byte r = 1;
     bool w;
     do
-    :: r > R -> break
-    :: r <= R && eround >= r ->
+    :: r > R + 1 -> break /* R owed sets, then one more (no waiter owed it) */
+    :: r <= R + 1 && eround >= r || r == R + 1 && eround >= R ->
 #ifdef BARE
         pend_e = true;
         atomic {
@@ -442,7 +476,7 @@ proctype event_set() {
             if
             :: bound ->
                 if
-                :: !lbusy -> /* LocalLane::push (its busy_ guard) */
+                :: LANE_FREE -> /* LocalLane::push (its busy_ guard) */
                     if
                     :: !lqueued[N_PART] ->
                         lqueued[N_PART] = true;
@@ -451,7 +485,7 @@ proctype event_set() {
                     :: else
                     fi;
                     wake_sleeper() /* after_local_push */
-                :: lbusy -> /* inside the loop's take: the inbox instead (IsrInbox::post) */
+                :: !LANE_FREE -> /* inside the loop's take: the inbox instead (IsrInbox::post) */
                     if
                     :: !queued[N_PART] ->
                         queued[N_PART] = true;

@@ -29,6 +29,8 @@ struct TaskWake : InboxNode {
     TaskBase* task = nullptr;
 };
 
+// Mirrored in tools/model/wake.pml: post and push in flag_set / event_set (the exchange of
+// `queued`, then the link), take_lifo in loop_thread's drain_all and lone-wake take.
 class IsrInbox {
   public:
     // Any context: pushes `n` unless it is already queued; true when this call queued it.

@@ -19,7 +19,7 @@ class LocalLane {
     IRQIO_INLINE bool push(InboxNode* n) noexcept {
         if (busy_.load(std::memory_order_relaxed)) return false;
         enter();
-        if (!n->local_queued) {  // (local_lane_push: tools/model/wake.pml)
+        if (!n->local_queued) {  // (tools/model/wake.pml: event_set, flag_set with FLAG_RAW)
             n->local_queued = 1;
             n->local_next = head_.load(std::memory_order_relaxed);
             step_hook(StepPoint::local_push);  // between reading the head and storing it
@@ -35,7 +35,7 @@ class LocalLane {
     // handler, so the guard is free: the code it guards against runs to completion inside it.)
     IRQIO_INLINE InboxNode* take_lifo() noexcept {
         enter();
-        InboxNode* n = head_.load(std::memory_order_relaxed);  // (loop: tools/model/wake.pml)
+        InboxNode* n = head_.load(std::memory_order_relaxed);  // (wake.pml: drain_all)
         step_hook(StepPoint::local_take_in);  // between reading the head and clearing it
         head_.store(nullptr, std::memory_order_relaxed);
         leave();

@@ -102,6 +102,7 @@ class Loop : private detail::ScheduleDoor {
     // a wait list itself, so a handler that interrupted the loop anywhere is harmless.
     // (Where the port tells handlers apart exactly, the loop's own thread is task context and the
     // loop acts at once, as the drain would.)
+    // (tools/model/wake.pml: event_set, the ring: local lane, or the inbox)
     IRQIO_INLINE void signal(detail::InboxNode* n) noexcept {
         if (on_loop_thread()) {
             if constexpr (port::kHandlerKnown) {
@@ -115,6 +116,7 @@ class Loop : private detail::ScheduleDoor {
         post(n);
     }
     // Any context: queues the TaskWake of a waiter the caller has just claimed (so only it posts).
+    // (tools/model/wake.pml: flag_set, after the exchange that found the waiter)
     IRQIO_INLINE void post_wake(detail::TaskWake* w) noexcept {
         if (on_loop_thread()) {
             if constexpr (port::kHandlerKnown) {
@@ -173,6 +175,9 @@ class Loop : private detail::ScheduleDoor {
     };
     void step(detail::TaskBase* t) noexcept;
     void complete(detail::TaskBase* t) noexcept;
+    // Mirrored in tools/model/wake.pml, process loop_thread: drain_inbox, drain_local and
+    // drain_nodes (drain_all, act_on), take_lone_wake (after the wait), idle (the hosted and the
+    // bare-metal idle); wake_sleeper and after_local_push (inline wake_sleeper, in the setters).
     void drain_inbox() noexcept;
     void drain_local() noexcept;
     void drain_nodes(detail::InboxNode* oldest) noexcept;

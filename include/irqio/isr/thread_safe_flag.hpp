@@ -38,6 +38,7 @@ class ThreadSafeFlag {
         ~Awaiter() {
             if (wake_.task) f_->withdraw(*this);  // destroyed while waiting (cancelled)
         }
+        // (tools/model/wake.pml: loop_thread, the task's flag_round and flag_resume)
         bool await_ready() noexcept {
             detail::step_hook(detail::StepPoint::awaiter_ready);
             return f_->consume();

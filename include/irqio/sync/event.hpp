@@ -41,6 +41,7 @@ class Event {
         ~Awaiter() {
             if (node_.state == detail::WaitNode::linked) part_->waiters.remove(&node_);
         }
+        // (tools/model/wake.pml: loop_thread, event_round.)
         // The set count first, then the level: a set that this wait does not see as the level
         // is counted after gen0_, so it wakes this waiter (set() stores the level, then counts).
         bool await_ready() noexcept {
