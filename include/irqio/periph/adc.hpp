@@ -34,8 +34,6 @@ struct AdcBlock {
     uint64_t lost_before = 0;   // blocks lost between the previous block given and this one
 };
 
-namespace detail {}  // namespace detail
-
 class Adc final : private BlockSink {
   public:
     // `storage` is split into `blocks` equal blocks (>= 2).
@@ -47,26 +45,9 @@ class Adc final : private BlockSink {
     ~Adc() { stop(); }
     Adc(const Adc&) = delete;
 
-    Result<void> start(uint32_t rate_hz) noexcept {
-        if (running_) return Error::busy;
-        if (len_ == 0 || rate_hz == 0) return Error::invalid_argument;
-        filled_.store(0, std::memory_order_relaxed);
-        consumed_ = 0;
-        holding_ = false;
-        overruns_ = 0;
-        flag_.clear();
-        rate_ = rate_hz;
-        Result<void> r = d_->adc_start(buf_, len_, nblocks_, rate_hz, this);
-        running_ = r.ok();
-        return r;
-    }
+    Result<void> start(uint32_t rate_hz) noexcept;
     // Returns once the DMA has stopped writing. A task waiting in next_block() gets Error::closed.
-    void stop() noexcept {
-        if (!running_) return;
-        d_->adc_stop();
-        running_ = false;
-        flag_.set();  // the waiter's condition (HasBlock) now holds: it resumes with closed
-    }
+    void stop() noexcept;
     bool running() const noexcept { return running_; }
 
     // Full blocks not yet given to the task.
@@ -110,22 +91,9 @@ class Adc final : private BlockSink {
         return BlockAwaiter(this, p);
     }
     // Blocking: spins until a block is full.
-    Result<AdcBlock> next_block_blocking() noexcept {
-        release();
-        while (running_ && detail::load_acquire(filled_) <= consumed_) detail::spin_turn();
-        if (!running_) return Error::closed;
-        return take();
-    }
+    Result<AdcBlock> next_block_blocking() noexcept;
     // Gives the held block back to the DMA; finds out whether it was overwritten meanwhile.
-    void release() noexcept {
-        if (!holding_) return;
-        holding_ = false;
-        if (detail::load_acquire(filled_) - consumed_ >= nblocks_) {
-            ++overruns_;  // the DMA came round to it while the task held it
-            ++corrupted_;
-        }
-        ++consumed_;
-    }
+    void release() noexcept;
 
     uint64_t blocks_filled() const noexcept { return filled_.load(std::memory_order_relaxed); }
     uint64_t overruns() const noexcept { return overruns_; }  // blocks lost or overwritten
@@ -136,28 +104,8 @@ class Adc final : private BlockSink {
 
   private:
     // Interrupt: one more block full. Stores first, then counts, then wakes.
-    void block_done(uint64_t ts) noexcept override {
-        uint64_t f = filled_.load(std::memory_order_relaxed);
-        ts_[f % kTs] = ts;
-        detail::store_sc(filled_, f + 1);
-        flag_.set();
-    }
-    AdcBlock take() noexcept {
-        uint64_t f = detail::load_acquire(filled_);
-        AdcBlock b;
-        // Readable are the blocks the DMA finished and has not come round to again.
-        if (f - consumed_ > nblocks_ - 1) {
-            b.lost_before = f - consumed_ - (nblocks_ - 1);
-            overruns_ += b.lost_before;
-            consumed_ += b.lost_before;
-        }
-        b.seq = consumed_;
-        b.first_sample = consumed_ * len_;
-        b.samples = std::span<const uint16_t>(buf_ + (consumed_ % nblocks_) * len_, len_);
-        b.timestamp_us = ts_[consumed_ % kTs];
-        holding_ = true;
-        return b;
-    }
+    void block_done(uint64_t ts) noexcept override;
+    AdcBlock take() noexcept;
 
     static constexpr uint32_t kTs = 64;
     AdcDriver* d_;
@@ -185,21 +133,8 @@ class Dac final : private BlockSink {
     Dac(const Dac&) = delete;
 
     // Fill blocks before start() (try_free() gives each in turn) to start without an underrun.
-    Result<void> start(uint32_t rate_hz) noexcept {
-        if (running_) return Error::busy;
-        if (len_ == 0 || rate_hz == 0) return Error::invalid_argument;
-        played_.store(0, std::memory_order_relaxed);
-        underruns_.store(0, std::memory_order_relaxed);
-        flag_.clear();
-        Result<void> r = d_->dac_start(buf_, len_, nblocks_, rate_hz, this);
-        running_ = r.ok();
-        return r;
-    }
-    void stop() noexcept {
-        if (!running_) return;
-        d_->dac_stop();
-        running_ = false;
-    }
+    Result<void> start(uint32_t rate_hz) noexcept;
+    void stop() noexcept;
 
     // A block the task may fill now, or Error::full. Submit it with submit().
     Result<std::span<uint16_t>> try_free() noexcept {
@@ -234,24 +169,12 @@ class Dac final : private BlockSink {
     std::size_t block_len() const noexcept { return len_; }
 
   private:
-    bool is_free() noexcept {
-        uint64_t p = detail::load_acquire(played_);
-        if (running_ && written_ <= p) written_ = p + 1;  // late: the slot now playing is skipped
-        // Before start, all blocks are free; afterwards the one playing (seq p) is not.
-        return written_ < p + nblocks_ && (!running_ || written_ > p);
-    }
+    bool is_free() noexcept;
     std::span<uint16_t> block(uint64_t seq) noexcept {
         return std::span<uint16_t>(buf_ + (seq % nblocks_) * len_, len_);
     }
     // Interrupt: the block playing is done; the DMA goes on with the next one.
-    void block_done(uint64_t) noexcept override {
-        uint64_t p = played_.load(std::memory_order_relaxed) + 1;
-        if (detail::load_acquire(submitted_) <= p)
-            underruns_.store(underruns_.load(std::memory_order_relaxed) + 1,
-                             std::memory_order_relaxed);
-        detail::store_sc(played_, p);
-        flag_.set();
-    }
+    void block_done(uint64_t) noexcept override;
 
     DacDriver* d_;
     uint16_t* buf_;

@@ -72,14 +72,7 @@ class I2c {
 
   private:
     Result<void> start(uint8_t addr, const uint8_t* w, std::size_t wn, uint8_t* r,
-                       std::size_t rn) noexcept {
-        if (addr > 0x7f) return Error::invalid_argument;
-        Result<void> res = done_.begin();
-        if (!res) return res;
-        res = d_->i2c_start(addr, w, wn, r, rn, &done_);
-        if (!res) done_.cancel();
-        return res;
-    }
+                       std::size_t rn) noexcept;
     Result<void> blocking(Result<void> started) noexcept {
         if (!started) return started;
         return done_.wait_blocking();

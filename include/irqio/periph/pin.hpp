@@ -95,31 +95,8 @@ class Pin final : private EdgeSink {
     uint32_t edges() const noexcept { return edges_.load(std::memory_order_relaxed); }
 
   private:
-    DoneAwaiter level(bool want, Priority p) noexcept {
-        arm(want ? Edge::rising : Edge::falling);
-        if (read() == want) {
-            // Already there: complete the arm ourselves (unless an edge just did).
-            uint8_t a = armed_.exchange(0, std::memory_order_seq_cst);
-            if (a != 0) {
-                event_ = EdgeEvent{want, port::clock_us()};
-                seq_.fetch_add(1, std::memory_order_seq_cst);
-            }
-        }
-        return DoneAwaiter(this, p);
-    }
-    void on_edge(bool level, uint64_t ts) noexcept override {
-        edges_.fetch_add(1, std::memory_order_relaxed);
-        if (Handler h = handler_.load(std::memory_order_acquire))
-            h(ctx_.load(std::memory_order_relaxed), level, ts);
-        uint8_t want =
-            level ? static_cast<uint8_t>(Edge::rising) : static_cast<uint8_t>(Edge::falling);
-        uint8_t a = armed_.load(std::memory_order_seq_cst);
-        if ((a & want) && armed_.compare_exchange_strong(a, 0, std::memory_order_seq_cst)) {
-            event_ = EdgeEvent{level, ts};
-            seq_.fetch_add(1, std::memory_order_seq_cst);
-            flag_.set();
-        }
-    }
+    DoneAwaiter level(bool want, Priority p) noexcept;
+    void on_edge(bool level, uint64_t ts) noexcept override;
 
     PinDriver* d_;
     std::atomic<Handler> handler_{nullptr};
@@ -147,22 +124,7 @@ class Button {
     uint32_t bounces() const noexcept { return bounces_; }
 
   private:
-    Task<Result<uint64_t>> wait_level(bool level) {
-        for (;;) {
-            Result<EdgeEvent> first =
-                co_await pin_->wait_for_edge(level ? Edge::rising : Edge::falling);
-            if (!first) co_return first.error();
-            // Wait until no edge comes for the debounce time.
-            for (;;) {
-                Result<EdgeEvent> e =
-                    co_await wait_for_ms(pin_->wait_for_edge(Edge::both), debounce_ms_);
-                if (!e && e.error() == Error::timed_out) break;
-                if (!e) co_return e.error();
-                ++bounces_;
-            }
-            if (pin_->read() == level) co_return first.value().timestamp_us;
-        }
-    }
+    Task<Result<uint64_t>> wait_level(bool level);
     Pin* pin_;
     bool active_low_;
     uint32_t debounce_ms_;
@@ -221,18 +183,7 @@ class QuadratureEncoder {
         auto* self = static_cast<QuadratureEncoder*>(ctx);
         self->step(static_cast<uint8_t>((self->state_ & 2) | (level ? 1 : 0)));
     }
-    void step(uint8_t next) noexcept {
-        // index: old<<2 | new, states as AB bits; +1 clockwise, -1 counter, 0 none/invalid.
-        static constexpr int8_t kTable[16] = {0, -1, 1, 0, 1, 0, 0, -1, -1, 0, 0, 1, 0, 1, -1, 0};
-        uint8_t idx = static_cast<uint8_t>((state_ << 2) | next);
-        int8_t d = kTable[idx];
-        if (d == 0 && next != state_) invalid_.fetch_add(1, std::memory_order_relaxed);
-        state_ = next;
-        if (d != 0) {
-            pos_.fetch_add(d, std::memory_order_acq_rel);
-            flag_.set();
-        }
-    }
+    void step(uint8_t next) noexcept;
     Pin* a_;
     Pin* b_;
     uint8_t state_;  // handler-only (both pins' handlers run at one priority)

@@ -92,19 +92,7 @@ class SpiBus {
     uint64_t bytes() const noexcept { return bytes_; }
 
   private:
-    Result<void> start(const uint8_t* tx, uint8_t* rx, std::size_t n) noexcept {
-        if (n == 0) return Error::invalid_argument;
-        Result<void> r = done_.begin();
-        if (!r) return r;
-        r = d_->spi_start(tx, rx, n, &done_);
-        if (!r) {
-            done_.cancel();
-            return r;
-        }
-        ++transfers_;
-        bytes_ += n;
-        return {};
-    }
+    Result<void> start(const uint8_t* tx, uint8_t* rx, std::size_t n) noexcept;
     Result<void> blocking(Result<void> started) noexcept {
         if (!started) return started;
         return done_.wait_blocking();

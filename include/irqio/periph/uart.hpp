@@ -69,21 +69,8 @@ class Uart final : public Transport, private UartSink {
     Uart(const Uart&) = delete;
 
     // --- Transport (task context) ---
-    Result<std::size_t> try_read(std::span<uint8_t> into) noexcept override {
-        bind();
-        std::size_t n = 0;
-        while (n < into.size() && rx_.pop(into[n])) ++n;
-        if (n == 0) return Error::empty;
-        return n;
-    }
-    Result<std::size_t> try_write(std::span<const uint8_t> from) noexcept override {
-        bind();
-        std::size_t n = 0;
-        while (n < from.size() && tx_.push(from[n])) ++n;
-        if (n > 0) d_->uart_tx_irq(true);  // the transmit-empty interrupt takes it from here
-        if (n == 0) return Error::empty;
-        return n;
-    }
+    Result<std::size_t> try_read(std::span<uint8_t> into) noexcept override;
+    Result<std::size_t> try_write(std::span<const uint8_t> from) noexcept override;
     void set_listener(Direction d, ReadyListener* l) noexcept override {
         bind();
         listener_[static_cast<int>(d)] = l;
@@ -91,22 +78,8 @@ class Uart final : public Transport, private UartSink {
     Result<void> shutdown_write() noexcept override { return {}; }
 
     // --- blocking ---
-    Result<void> write_blocking(std::span<const uint8_t> data) noexcept {
-        std::size_t off = 0;
-        while (off < data.size()) {
-            Result<std::size_t> r = try_write(data.subspan(off));
-            if (r) off += r.value();
-        }
-        while (tx_.size() != 0) {
-        }
-        return {};
-    }
-    Result<std::size_t> read_blocking(std::span<uint8_t> into) noexcept {
-        for (;;) {
-            Result<std::size_t> r = try_read(into);
-            if (r || r.error() != Error::empty) return r;
-        }
-    }
+    Result<void> write_blocking(std::span<const uint8_t> data) noexcept;
+    Result<std::size_t> read_blocking(std::span<uint8_t> into) noexcept;
 
     std::size_t rx_buffered() const noexcept { return rx_.size(); }
     std::size_t tx_pending() const noexcept { return tx_.size(); }
@@ -114,44 +87,9 @@ class Uart final : public Transport, private UartSink {
     std::size_t rx_high_water() const noexcept { return rx_hwm_.load(std::memory_order_relaxed); }
 
   private:
-    void bind() noexcept {
-        if (!rx_note_.bound() && Loop::current()) {
-            rx_note_.bind(Loop::current());
-            tx_note_.bind(Loop::current());
-        }
-    }
+    void bind() noexcept;
     // The UART interrupt: empty the receive register into the ring, feed the transmit register.
-    void on_uart_irq() noexcept override {
-        uint8_t b;
-        bool got = false;
-        while (d_->uart_rx(b)) {
-            got = true;
-            if (!rx_.push(b)) rx_overruns_.fetch_add(1, std::memory_order_relaxed);
-        }
-        if (got) {
-            std::size_t s = rx_.size();
-            if (s > rx_hwm_.load(std::memory_order_relaxed))
-                rx_hwm_.store(s, std::memory_order_relaxed);
-            rx_note_.notify();
-        }
-        bool sent = false;
-        if (has_pending_ && d_->uart_tx(pending_tx_)) {
-            has_pending_ = false;
-            sent = true;
-        }
-        while (!has_pending_) {
-            uint8_t c;
-            if (!tx_.pop(c)) break;
-            if (!d_->uart_tx(c)) {  // register full: keep the byte for the next interrupt
-                pending_tx_ = c;
-                has_pending_ = true;
-                break;
-            }
-            sent = true;
-        }
-        if (tx_.size() == 0 && !has_pending_) d_->uart_tx_irq(false);
-        if (sent) tx_note_.notify();
-    }
+    void on_uart_irq() noexcept override;
     static void rx_ready(void* ctx) noexcept {
         auto* self = static_cast<Uart*>(ctx);
         if (auto* l = self->listener_[0]) l->on_ready(Direction::read);
