@@ -9,6 +9,7 @@
 #include "irqio/linux_io.hpp"
 
 using namespace irqio;
+using namespace irqio::linux_port;  // sockets, fd streams, serial ports
 using namespace std::chrono_literals;
 
 namespace {

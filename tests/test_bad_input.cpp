@@ -20,6 +20,7 @@
 #include "irqio/sim/board.hpp"
 
 using namespace irqio;
+using namespace irqio::linux_port;  // sockets, fd streams, serial ports
 
 namespace {
 

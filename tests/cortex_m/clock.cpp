@@ -14,8 +14,8 @@ constexpr uint64_t kEpochUs = uint64_t{1} << 27;  // one wrap of TIMER0 at 25 MH
 // the figures printed below show the actual lateness.
 constexpr uint64_t kMaxLateUs = 200'000;
 
-irqio::CortexMPort& port() {
-    return static_cast<irqio::CortexMPort&>(irqio::port::default_port());
+irqio::cortex_m::CortexMPort& port() {
+    return static_cast<irqio::cortex_m::CortexMPort&>(irqio::port::default_port());
 }
 
 // Reads the clock in a tight loop until `until`; checks every step is >= 0 and small.

@@ -18,8 +18,8 @@ using cortex_m::DualTimer;
 
 FramePool<1024, 12> g_pool;
 
-CortexMPort& port() {
-    return CortexMPort::instance();
+cortex_m::CortexMPort& port() {
+    return cortex_m::CortexMPort::instance();
 }
 
 // A tiny trace of events, to check orders.

@@ -16,8 +16,8 @@ namespace {
 using cm_test::report;
 using irqio::cortex_m::DualTimer;
 
-irqio::CortexMPort& port() {
-    return static_cast<irqio::CortexMPort&>(irqio::port::default_port());
+irqio::cortex_m::CortexMPort& port() {
+    return static_cast<irqio::cortex_m::CortexMPort&>(irqio::port::default_port());
 }
 
 // Written by the handler, read by the loop: plain loads and stores, no CAS (fine on Cortex-M0).

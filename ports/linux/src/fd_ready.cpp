@@ -1,7 +1,7 @@
 // FdState and the readiness awaiters. Edge-triggered epoll tells of changes only; the pending bits
 // remember them until a direction is found not ready (by an I/O call's EAGAIN or by poll()), which
 // is what makes "registered once, no system call per wait" correct.
-#include "irqio/io/fd_ready.hpp"
+#include "irqio/linux/fd_ready.hpp"
 
 #include <errno.h>
 #include <poll.h>

@@ -1,4 +1,4 @@
-#include "irqio/io/fd_transport.hpp"
+#include "irqio/linux/fd_transport.hpp"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <new>
 
 #include "errno_error.hpp"
-#include "irqio/io/fd_stream.hpp"
+#include "irqio/linux/fd_stream.hpp"
 
 namespace irqio::linux_port {
 namespace {
@@ -77,10 +77,6 @@ Result<void> FdTransport::shutdown_write() noexcept {
     return error_of(errno, tty_);
 }
 
-}  // namespace irqio::linux_port
-
-namespace irqio {
-
 FdStream::State::~State() = default;
 
 void FdStream::Deleter::operator()(State* s) const noexcept {
@@ -116,4 +112,4 @@ Result<FdStream> FdStream::adopt(int fd, const StreamOptions& o) noexcept {
     return s;
 }
 
-}  // namespace irqio
+}  // namespace irqio::linux_port

@@ -1,13 +1,13 @@
 // SerialPort over termios: cfmakeraw (no echo, no line editing, no CR/LF translation, no signals
 // from ^C), then the UART framing and flow control the caller asked for.
-#include "irqio/io/serial.hpp"
+#include "irqio/linux/serial.hpp"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
-namespace irqio {
+namespace irqio::linux_port {
 namespace {
 
 struct BaudRate {
@@ -139,4 +139,4 @@ Result<void> SerialPort::flush_input() noexcept {
     return {};
 }
 
-}  // namespace irqio
+}  // namespace irqio::linux_port

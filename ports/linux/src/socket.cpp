@@ -1,6 +1,6 @@
 // Sockets: non-blocking connect (wait writable, then SO_ERROR), and an accept loop task that starts
 // one handler task per connection in a TaskGroup, which is what makes shutdown clean.
-#include "irqio/io/socket.hpp"
+#include "irqio/linux/socket.hpp"
 
 #include <errno.h>
 #include <netdb.h>
@@ -15,11 +15,11 @@
 
 #include "errno_error.hpp"
 #include "irqio/core/task_handle.hpp"
-#include "irqio/io/fd_ready.hpp"
+#include "irqio/linux/fd_ready.hpp"
 #include "irqio/sync/task_group.hpp"
 #include "irqio/time.hpp"
 
-namespace irqio {
+namespace irqio::linux_port {
 namespace {
 
 Error connect_error(int err) noexcept {
@@ -277,4 +277,4 @@ Task<void> Server::wait_closed() {
     co_await s->handlers.join();
 }
 
-}  // namespace irqio
+}  // namespace irqio::linux_port

@@ -8,10 +8,10 @@
 #include <memory>
 
 #include "irqio/core/task.hpp"
-#include "irqio/io/fd_stream.hpp"
+#include "irqio/linux/fd_stream.hpp"
 #include "irqio/result.hpp"
 
-namespace irqio {
+namespace irqio::linux_port {
 
 // Connects to host:port (a numeric address or a name; name lookup blocks the loop, as
 // getaddrinfo does). Error::closed when refused, Error::invalid_argument for an unknown host.
@@ -72,4 +72,4 @@ Result<Server> start_server(ConnectionHandler handler, const char* host, uint16_
 Result<Server> start_unix_server(ConnectionHandler handler, const char* path,
                                  const ServerOptions& opts = {});
 
-}  // namespace irqio
+}  // namespace irqio::linux_port

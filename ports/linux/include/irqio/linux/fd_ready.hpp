@@ -80,16 +80,12 @@ class ReadinessAwaiter {
     detail::WaitNode node_;
 };
 
-}  // namespace irqio::linux_port
-
-namespace irqio {
 // Task context: waits until `fd` can be read / written without blocking.
-inline linux_port::ReadinessAwaiter readable(int fd) noexcept {
-    return linux_port::ReadinessAwaiter(fd, Direction::read);
+inline ReadinessAwaiter readable(int fd) noexcept {
+    return ReadinessAwaiter(fd, Direction::read);
 }
-inline linux_port::ReadinessAwaiter writable(int fd) noexcept {
-    return linux_port::ReadinessAwaiter(fd, Direction::write);
+inline ReadinessAwaiter writable(int fd) noexcept {
+    return ReadinessAwaiter(fd, Direction::write);
 }
-using linux_port::close_fd;
-using linux_port::forget_fd;
-}  // namespace irqio
+
+}  // namespace irqio::linux_port

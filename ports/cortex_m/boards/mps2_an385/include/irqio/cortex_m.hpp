@@ -12,7 +12,7 @@
 #include "irqio/core/atomic_ops.hpp"
 #include "irqio/port.hpp"
 
-namespace irqio {
+namespace irqio::cortex_m {
 
 class CortexMPort final : public Port {
   public:
@@ -58,4 +58,4 @@ class CortexMPort final : public Port {
     uint32_t sleeps_ = 0;
 };
 
-}  // namespace irqio
+}  // namespace irqio::cortex_m

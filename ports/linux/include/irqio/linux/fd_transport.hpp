@@ -1,8 +1,8 @@
 // FdTransport: the Transport of a non-blocking file descriptor (socket, pipe, tty). It borrows the
 // fd's FdState, so readiness arrives through the one epoll registration; it does not own the fd.
 #pragma once
-#include "irqio/io/fd_ready.hpp"
 #include "irqio/io/transport.hpp"
+#include "irqio/linux/fd_ready.hpp"
 
 namespace irqio::linux_port {
 

@@ -45,15 +45,15 @@ timer::Regs& alarm_timer() noexcept {
 
 // Constant-initialised (no constructor runs at start-up), so any code, even a static
 // constructor or an early interrupt, may use it.
-constinit CortexMPort g_port;
+constinit cortex_m::CortexMPort g_port;
 
 }  // namespace
 
-CortexMPort& CortexMPort::instance() noexcept {
+cortex_m::CortexMPort& cortex_m::CortexMPort::instance() noexcept {
     return g_port;
 }
 
-void CortexMPort::start() noexcept {
+void cortex_m::CortexMPort::start() noexcept {
     uint32_t primask = cortex_m::irq_disable();
     if (!started_) {
         timer::Regs& clock = clock_timer();
@@ -83,7 +83,7 @@ void CortexMPort::start() noexcept {
 // happened (or is about to: the counter holds 0 for one tick), so wait for the reload, then
 // count the epoch here instead of in the handler. Whoever sees the flag first, this code or the
 // handler, counts the epoch exactly once because both run with interrupts masked.
-uint32_t CortexMPort::sync_epoch() noexcept {
+uint32_t cortex_m::CortexMPort::sync_epoch() noexcept {
     timer::Regs& clock = clock_timer();
     uint32_t value = clock.value;
     if (clock.intstatus & timer::kIrqFlag) {
@@ -95,12 +95,12 @@ uint32_t CortexMPort::sync_epoch() noexcept {
     return value;
 }
 
-uint64_t CortexMPort::now_us_masked() noexcept {
+uint64_t cortex_m::CortexMPort::now_us_masked() noexcept {
     uint32_t ticks = kReload - sync_epoch();  // ticks into the epoch, 0 .. kReload
     return (uint64_t{epoch_} << kEpochShift) + ticks / board::kTicksPerUs;
 }
 
-uint64_t CortexMPort::now_us() noexcept {
+uint64_t cortex_m::CortexMPort::now_us() noexcept {
     uint32_t primask = cortex_m::irq_disable();
     uint64_t now = now_us_masked();
     cortex_m::irq_restore(primask);
@@ -111,7 +111,7 @@ uint64_t CortexMPort::now_us() noexcept {
 // the flag; one that would run after it belongs to an interrupt handler, which cannot run before
 // wfi but whose pending interrupt ends wfi at once. So no wake-up is ever lost, and the handler
 // runs when PRIMASK is restored, before this returns.
-void CortexMPort::wait_until(uint64_t deadline_us) noexcept {
+void cortex_m::CortexMPort::wait_until(uint64_t deadline_us) noexcept {
     uint32_t primask = cortex_m::irq_disable();
     if (!detail::load_acquire(notified_)) {
         uint64_t now = now_us_masked();
@@ -144,20 +144,20 @@ void CortexMPort::wait_until(uint64_t deadline_us) noexcept {
     notified_.store(false, std::memory_order_relaxed);
 }
 
-void CortexMPort::on_clock_irq() noexcept {
+void cortex_m::CortexMPort::on_clock_irq() noexcept {
     uint32_t primask = cortex_m::irq_disable();
     sync_epoch();
     cortex_m::irq_restore(primask);
 }
 
-void CortexMPort::on_alarm_irq() noexcept {
+void cortex_m::CortexMPort::on_alarm_irq() noexcept {
     // Only reached when the alarm fired outside wait_until (it disarms on every exit).
     timer::Regs& alarm = alarm_timer();
     alarm.ctrl = 0;
     alarm.intstatus = timer::kIrqFlag;
 }
 
-void CortexMPort::skip_to_epoch_end(uint32_t us_before_wrap) noexcept {
+void cortex_m::CortexMPort::skip_to_epoch_end(uint32_t us_before_wrap) noexcept {
     if (us_before_wrap > kMaxSleepUs) us_before_wrap = kMaxSleepUs;
     uint32_t primask = cortex_m::irq_disable();
     sync_epoch();
@@ -195,8 +195,8 @@ void fatal(const char* what, const char* file, int line) noexcept {
 }  // namespace irqio
 
 extern "C" void TIMER0_IRQHandler() {
-    irqio::CortexMPort::instance().on_clock_irq();
+    irqio::cortex_m::CortexMPort::instance().on_clock_irq();
 }
 extern "C" void TIMER1_IRQHandler() {
-    irqio::CortexMPort::instance().on_alarm_irq();
+    irqio::cortex_m::CortexMPort::instance().on_alarm_irq();
 }

@@ -7,12 +7,12 @@
 #include <cstdint>
 #include <memory>
 
-#include "irqio/io/fd_transport.hpp"
 #include "irqio/io/stream_reader.hpp"
 #include "irqio/io/stream_writer.hpp"
+#include "irqio/linux/fd_transport.hpp"
 #include "irqio/result.hpp"
 
-namespace irqio {
+namespace irqio::linux_port {
 
 struct StreamOptions {
     std::size_t read_buffer = 4096;
@@ -56,4 +56,4 @@ class FdStream {
 
 using Connection = FdStream;
 
-}  // namespace irqio
+}  // namespace irqio::linux_port

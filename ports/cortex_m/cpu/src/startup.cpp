@@ -1,12 +1,13 @@
-// Start-up for mps2-an385: the vector table, Reset_Handler (initialise memory, run static
-// constructors, call main, exit through semihosting) and the fault and default handlers.
-// Every handler below is weak: a driver overrides one by defining a function of the same name.
+// Start-up for ARMv6-M/7-M/8-M: Reset_Handler (initialise memory, run static constructors, call
+// main, exit through semihosting), the fault and default handlers and the system exceptions'
+// weak handlers. Every handler below is weak: a driver overrides one by defining a function of
+// the same name. The board supplies the vector table (boards/<board>/src/vectors.cpp).
 #include <cstdint>
 
 #include "irqio/cortex_m/irq.hpp"
 #include "irqio/cortex_m/semihosting.hpp"
 
-// Symbols from the linker script mps2_an385.ld.
+// Symbols from the board's linker script (boards/<board>/<board>.ld).
 extern "C" {
 extern char __stack_top[];
 extern uint32_t __data_load__[], __data_start__[], __data_end__[];
@@ -102,83 +103,6 @@ IRQIO_WEAK_HANDLER(SVC_Handler)
 IRQIO_WEAK_HANDLER(DebugMon_Handler)
 IRQIO_WEAK_HANDLER(PendSV_Handler)
 IRQIO_WEAK_HANDLER(SysTick_Handler)
-// External lines of AN385, in NVIC order.
-IRQIO_WEAK_HANDLER(UART0RX_IRQHandler)
-IRQIO_WEAK_HANDLER(UART0TX_IRQHandler)
-IRQIO_WEAK_HANDLER(UART1RX_IRQHandler)
-IRQIO_WEAK_HANDLER(UART1TX_IRQHandler)
-IRQIO_WEAK_HANDLER(UART2RX_IRQHandler)
-IRQIO_WEAK_HANDLER(UART2TX_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO0_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO1_IRQHandler)
-IRQIO_WEAK_HANDLER(TIMER0_IRQHandler)
-IRQIO_WEAK_HANDLER(TIMER1_IRQHandler)
-IRQIO_WEAK_HANDLER(DUALTIMER_IRQHandler)
-IRQIO_WEAK_HANDLER(SPI_IRQHandler)
-IRQIO_WEAK_HANDLER(UARTOVF_IRQHandler)
-IRQIO_WEAK_HANDLER(ETHERNET_IRQHandler)
-IRQIO_WEAK_HANDLER(I2S_IRQHandler)
-IRQIO_WEAK_HANDLER(TSC_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO2_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO3_IRQHandler)
-IRQIO_WEAK_HANDLER(UART3RX_IRQHandler)
-IRQIO_WEAK_HANDLER(UART3TX_IRQHandler)
-IRQIO_WEAK_HANDLER(UART4RX_IRQHandler)
-IRQIO_WEAK_HANDLER(UART4TX_IRQHandler)
-IRQIO_WEAK_HANDLER(SPI2_IRQHandler)
-IRQIO_WEAK_HANDLER(SPI3_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO0PIN0_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO0PIN1_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO0PIN2_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO0PIN3_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO0PIN4_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO0PIN5_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO0PIN6_IRQHandler)
-IRQIO_WEAK_HANDLER(GPIO0PIN7_IRQHandler)
 
-namespace {
-
-using Handler = void (*)();
-
-struct VectorTable {
-    void* initial_sp;
-    Handler system[15];    // exceptions 1..15
-    Handler external[32];  // NVIC lines 0..31
-};
-
-}  // namespace
-
-// Placed at address 0 by the linker script; the core loads SP and PC from its first two words.
-// gnu::used + KEEP in the script: nothing references it, yet it must survive --gc-sections.
-// irqio_vectors is also the symbol the port library forces into every link (-u irqio_vectors),
-// which pulls this object, and with it the handlers above, out of the static library.
-extern "C" [[gnu::used, gnu::section(".isr_vector")]] const VectorTable irqio_vectors = {
-    __stack_top,
-    {
-        Reset_Handler,
-        NMI_Handler,
-        HardFault_Handler,
-        MemManage_Handler,
-        BusFault_Handler,
-        UsageFault_Handler,
-        nullptr,
-        nullptr,
-        nullptr,
-        nullptr,
-        SVC_Handler,
-        DebugMon_Handler,
-        nullptr,
-        PendSV_Handler,
-        SysTick_Handler,
-    },
-    {
-        UART0RX_IRQHandler,   UART0TX_IRQHandler,   UART1RX_IRQHandler,   UART1TX_IRQHandler,
-        UART2RX_IRQHandler,   UART2TX_IRQHandler,   GPIO0_IRQHandler,     GPIO1_IRQHandler,
-        TIMER0_IRQHandler,    TIMER1_IRQHandler,    DUALTIMER_IRQHandler, SPI_IRQHandler,
-        UARTOVF_IRQHandler,   ETHERNET_IRQHandler,  I2S_IRQHandler,       TSC_IRQHandler,
-        GPIO2_IRQHandler,     GPIO3_IRQHandler,     UART3RX_IRQHandler,   UART3TX_IRQHandler,
-        UART4RX_IRQHandler,   UART4TX_IRQHandler,   SPI2_IRQHandler,      SPI3_IRQHandler,
-        GPIO0PIN0_IRQHandler, GPIO0PIN1_IRQHandler, GPIO0PIN2_IRQHandler, GPIO0PIN3_IRQHandler,
-        GPIO0PIN4_IRQHandler, GPIO0PIN5_IRQHandler, GPIO0PIN6_IRQHandler, GPIO0PIN7_IRQHandler,
-    },
-};
+// The vector table, with the device's interrupt lines, is the board's (boards/<board>/src/
+// vectors.cpp): it points at Reset_Handler and the handlers above.

@@ -3,10 +3,10 @@
 #pragma once
 #include <cstdint>
 
-#include "irqio/io/fd_stream.hpp"
+#include "irqio/linux/fd_stream.hpp"
 #include "irqio/result.hpp"
 
-namespace irqio {
+namespace irqio::linux_port {
 
 enum class Parity : uint8_t { none, even, odd };
 enum class FlowControl : uint8_t { none, rts_cts, xon_xoff };
@@ -51,4 +51,4 @@ class SerialPort {
     FdStream stream_;
 };
 
-}  // namespace irqio
+}  // namespace irqio::linux_port
