@@ -34,8 +34,7 @@ SUITES = {
                    "test_interleave", ["tests/test_interleave"], {}, 30),
     "tsan": ("b-tsan", ["-DCMAKE_BUILD_TYPE=None", "-DCMAKE_CXX_FLAGS=-O1 -fsanitize=thread",
                         "-DCMAKE_C_FLAGS=-fsanitize=thread", "-DIRQIO_SANITIZER=tsan"],
-             "test_threads",
-             ["tests/test_threads", "--gtest_filter=Threads.ManyThreadsCallTheAnyContextApi*"],
+             "test_orderings", ["tests/test_orderings"],
              {"TSAN_OPTIONS": "halt_on_error=1 exitcode=66 suppressions=%s/tests/tsan.supp"}, 300),
 }
 
@@ -100,13 +99,12 @@ def killer(out):
     that stopped the run and the test it stopped, a ThreadSanitizer report, or a timeout."""
     if out.startswith("timed out"):
         return out
-    if "WARNING: ThreadSanitizer" in out:
-        kind = "data race" if "data race" in out else "report"
-        return "TSan %s (Threads.ManyThreadsCallTheAnyContextApiWhileTasksWait)" % kind
     last_run = failed = detail = assertion = None
     for line in out.splitlines():
         if "[ RUN      ]" in line:
             last_run = line.split("]", 1)[1].strip()
+        elif "WARNING: ThreadSanitizer" in line and not failed:
+            failed = "%s [TSan: %s]" % (last_run, line.split("ThreadSanitizer:")[-1].strip()[:40])
         elif line.startswith("[  FAILED  ]") and line.rstrip().endswith(")") and not failed:
             failed = line.split("]", 1)[1].strip().split(" ")[0]
         elif (" at occurrence " in line or " baseline:" in line) and not detail:

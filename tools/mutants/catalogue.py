@@ -7,8 +7,8 @@
 #   old    text that occurs exactly once in `file` (the script refuses a stale anchor)
 #   new    its replacement
 #   suite  "interleave" (test_interleave, hooked build: the exhaustive interleavings on the
-#          StrictPort, and the WakePath checks) or "tsan" (test_threads' many-thread storm under
-#          ThreadSanitizer: orderings a one-thread test cannot see)
+#          StrictPort, and the WakePath checks) or "tsan" (test_orderings under ThreadSanitizer:
+#          each hand-over through one atomic alone, the orderings a one-thread test cannot see)
 #   cheap  in the default CI run (scripts/test.sh): a source file, so one object is rebuilt
 #   what   what the bug is
 M = []
