@@ -47,10 +47,10 @@ TEST(Orderings, InboxNodePublishedToTheTakingThread) {
     detail::IsrInbox inbox;
     constexpr int kRounds = 5000;
     Node nodes[2];
-    std::atomic<int> round{0};  // relaxed: only paces the poster, publishes nothing
+    std::atomic<int> round{0};  // the taker -> poster direction only (it reads, then lets go)
     std::thread poster([&] {
         for (int r = 0; r < kRounds; ++r) {
-            while (round.load(std::memory_order_relaxed) != r) {
+            while (round.load(std::memory_order_acquire) != r) {
             }
             for (Node& n : nodes) {
                 n.payload = r;
@@ -71,7 +71,7 @@ TEST(Orderings, InboxNodePublishedToTheTakingThread) {
             }
         }
         seen += got;
-        round.store(r + 1, std::memory_order_relaxed);
+        round.store(r + 1, std::memory_order_release);
     }
     poster.join();
     EXPECT_EQ(seen, 2 * kRounds);
