@@ -1,13 +1,15 @@
 // UART echo driven from the host, through irqio's streams: every byte arrives by the RX
-// interrupt into UartTransport's rx ThreadSafeQueue, a task reads it with StreamReader::read and
-// writes it back with StreamWriter::write_all; the tx ThreadSafeQueue feeds the TX interrupt.
-// The host side (uart_echo_host.py) sends a pattern through QEMU's serial socket, checks the
-// echo, and ends the run with EOT (0x04). Flow control: when the rx queue is full the RX
-// interrupt goes off, so the byte waits in the UART and QEMU holds the sender back.
+// interrupt into the Uart's receive ring (CmsdkUartDriver under irqio::Uart), a task reads it
+// with StreamReader::read and writes it back with StreamWriter::write_all; the transmit ring
+// feeds the TX interrupt. The host side (uart_echo_host.py) sends a pattern through QEMU's serial
+// socket, checks the echo, and ends the run with EOT (0x04). Flow control (RxOverflow::throttle):
+// when the receive ring is full the RX interrupt goes off, so the byte waits in the UART and
+// QEMU holds the sender back.
 #include "check.hpp"
 #include "irqio/cortex_m.hpp"
-#include "irqio/cortex_m/uart_transport.hpp"
+#include "irqio/cortex_m/cmsdk_uart_driver.hpp"
 #include "irqio/irqio.hpp"
+#include "irqio/periph/uart.hpp"
 
 namespace {
 
@@ -16,11 +18,12 @@ using cm_test::report;
 
 constexpr uint8_t kEot = 0x04;
 
-FramePool<512, 4> g_pool;
-cortex_m::UartTransport<64, 64> g_uart(cortex_m::uart0);
+FramePool<1024, 4> g_pool;  // the frame holds the Uart
+cortex_m::CmsdkUartDriver g_drv(cortex_m::uart0, 115200);
+uint8_t g_rx_ring[64], g_tx_ring[64];
 
 Task<int> echo() {
-    g_uart.start(115200);
+    Uart g_uart(g_drv, g_rx_ring, g_tx_ring, RxOverflow::throttle);
     uint8_t rbuf[64], wbuf[64];
     StreamReader in(g_uart, rbuf);
     StreamWriter out(g_uart, wbuf);
@@ -38,23 +41,22 @@ Task<int> echo() {
     }
     Result<void> f = co_await out.flush();
     CM_CHECK(f.ok());
-    while (g_uart.tx_pending()) co_await sleep_ms(1);  // the last bytes leave the UART
+    while (g_uart.tx_pending() != 0) co_await sleep_ms(1);  // the last bytes reach the UART
     report("bytes echoed", echoed);
     report("bytes received by the RX interrupt", g_uart.rx_bytes());
     report("bytes sent by the TX path", g_uart.tx_bytes());
-    report("times the rx queue filled and throttled the sender", g_uart.rx_throttles());
+    report("times the rx ring filled and throttled the sender", g_uart.rx_throttles());
     report("loop sleeps", Loop::current()->stats().sleeps);
     CM_CHECK(g_uart.rx_bytes() == echoed && g_uart.tx_bytes() == echoed);
-    g_uart.stop();
-    co_return 0;
+    co_return 0;  // the Uart detaches from the driver (both interrupts off) as it goes
 }
 
 }  // namespace
 
 int main() {
     cm_test::sh::write(
-        "cm_uart_echo: UART0 RX irq -> ThreadSafeQueue -> StreamReader -> task -> "
-        "StreamWriter -> ThreadSafeQueue -> TX irq\n");
+        "cm_uart_echo: UART0 RX irq -> Uart rx ring -> StreamReader -> task -> "
+        "StreamWriter -> Uart tx ring -> TX irq\n");
     FrameAllocatorScope scope(g_pool);
     int rc = run(echo());
     cm_test::sh::write("PASS\n");

@@ -113,6 +113,9 @@ class UartDriver {
     virtual bool uart_tx(uint8_t b) noexcept = 0;
     // Enables the transmit-empty interrupt (while there is something to send).
     virtual void uart_tx_irq(bool enable) noexcept = 0;
+    // Enables the receive interrupt (on after uart_attach). Off, received bytes wait in the UART
+    // (and its FIFO), so the line's flow control holds the sender back: how Uart throttles.
+    virtual void uart_rx_irq(bool enable) noexcept = 0;
 
   protected:
     ~UartDriver() = default;

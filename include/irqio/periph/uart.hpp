@@ -9,7 +9,14 @@
 //   started:  out.write(bytes) never waits (bytes go out from the interrupt); out.buffered()
 //   blocking: uart.write_blocking(bytes), uart.read_blocking(dst)
 //
-// Received bytes that find the ring full are dropped and counted (rx_overruns()).
+// Received bytes that find the receive ring full: by default they are dropped and counted
+// (rx_overruns()); with RxOverflow::throttle the receive interrupt goes off while the ring is full,
+// so the bytes wait in the UART and its flow control holds the sender back (rx_throttles()), and
+// a read that makes room turns it on again: no byte is lost.
+//
+// The one UART stream stack: a board's UART driver (CMSDK, the virtual board, ...) implements
+// UartDriver, and Uart makes it a Transport. Its rings are detail::ByteRing, the byte ring of the
+// library (single producer, single consumer, one side an interrupt handler).
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -52,10 +59,18 @@ class ByteRing {
 };
 }  // namespace detail
 
+// What the receive interrupt does with a byte that finds the ring full.
+enum class RxOverflow : uint8_t {
+    drop,      // drop it and count it (rx_overruns())
+    throttle,  // leave it in the UART: the receive interrupt is off until a read makes room
+};
+
 class Uart final : public Transport, private UartSink {
   public:
-    Uart(UartDriver& d, std::span<uint8_t> rx_ring, std::span<uint8_t> tx_ring) noexcept
+    Uart(UartDriver& d, std::span<uint8_t> rx_ring, std::span<uint8_t> tx_ring,
+         RxOverflow overflow = RxOverflow::drop) noexcept
         : d_(&d),
+          overflow_(overflow),
           rx_(rx_ring),
           tx_(tx_ring),
           rx_note_(&Uart::rx_ready, this),
@@ -82,9 +97,17 @@ class Uart final : public Transport, private UartSink {
     Result<std::size_t> read_blocking(std::span<uint8_t> into) noexcept;
 
     std::size_t rx_buffered() const noexcept { return rx_.size(); }
-    std::size_t tx_pending() const noexcept { return tx_.size(); }
+    // Bytes not yet handed to the UART (in the ring, or held while its register was full).
+    std::size_t tx_pending() const noexcept {
+        return tx_.size() + (has_pending_.load(std::memory_order_acquire) ? 1 : 0);
+    }
     uint32_t rx_overruns() const noexcept { return rx_overruns_.load(std::memory_order_relaxed); }
     std::size_t rx_high_water() const noexcept { return rx_hwm_.load(std::memory_order_relaxed); }
+    // RxOverflow::throttle: times the ring filled and the receive interrupt went off.
+    uint32_t rx_throttles() const noexcept { return rx_throttles_.load(std::memory_order_relaxed); }
+    // Bytes taken from the UART by the receive interrupt, and handed to it for sending.
+    uint32_t rx_bytes() const noexcept { return rx_bytes_.load(std::memory_order_relaxed); }
+    uint32_t tx_bytes() const noexcept { return tx_bytes_.load(std::memory_order_relaxed); }
 
   private:
     void bind() noexcept;
@@ -100,13 +123,16 @@ class Uart final : public Transport, private UartSink {
     }
 
     UartDriver* d_;
+    RxOverflow overflow_;
     detail::ByteRing rx_, tx_;
     IsrNotifier rx_note_, tx_note_;
     ReadyListener* listener_[2] = {nullptr, nullptr};
     std::atomic<uint32_t> rx_overruns_{0};
     std::atomic<std::size_t> rx_hwm_{0};
-    uint8_t pending_tx_ = 0;
-    bool has_pending_ = false;
+    std::atomic<bool> rx_throttled_{false};  // throttle: the receive interrupt is off
+    std::atomic<uint32_t> rx_throttles_{0}, rx_bytes_{0}, tx_bytes_{0};
+    uint8_t pending_tx_ = 0;                // handler only
+    std::atomic<bool> has_pending_{false};  // written by the handler
 };
 
 }  // namespace irqio

@@ -329,6 +329,7 @@ struct Board::Impl {
         std::atomic<UartSink*> sink{nullptr};
         detail::MpmcRing<uint8_t, 16> rxf, txf;
         std::atomic<bool> tx_irq{false};
+        std::atomic<bool> rx_irq{true};
         std::string inject;  // board locked
         std::size_t inject_pos = 0;
         uint64_t next_rx_ns = 0, next_tx_ns = 0;
@@ -336,7 +337,14 @@ struct Board::Impl {
         explicit Uart(Impl& i) : im(i) {}
 
         uint64_t byte_ns() const { return 10ull * 1000000000ull / im.b.cfg_.uart_baud; }
-        void uart_attach(UartSink* s) noexcept override { sink.store(s); }
+        void uart_attach(UartSink* s) noexcept override {
+            rx_irq.store(true, std::memory_order_seq_cst);
+            sink.store(s);
+        }
+        void uart_rx_irq(bool on) noexcept override {
+            rx_irq.store(on, std::memory_order_seq_cst);
+            if (on && rxf.size() > 0) im.b.irq_.pend(kIrqUart1);
+        }
         bool uart_rx(uint8_t& b) noexcept override { return rxf.pop(b); }
         bool uart_tx(uint8_t b) noexcept override {
             if (!txf.push(b)) return false;
@@ -370,7 +378,7 @@ struct Board::Impl {
                     if (!rxf.push(static_cast<uint8_t>(inject[inject_pos]))) ++rx_overruns;
                     ++inject_pos;
                     next_rx_ns = now + byte_ns();
-                    if (sink.load()) im.b.irq_.pend(kIrqUart1);
+                    if (sink.load() && rx_irq.load()) im.b.irq_.pend(kIrqUart1);
                 }
                 if (inject_pos < inject.size())
                     next = std::min(next, std::max(next_rx_ns, now + 1));

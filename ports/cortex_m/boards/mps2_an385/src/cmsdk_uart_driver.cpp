@@ -49,6 +49,10 @@ void CmsdkUartDriver::uart_tx_irq(bool enable) noexcept {
     if (enable && !uart_.tx_busy()) nvic::pend(board::irq::kUartTx[uart_.index()]);
 }
 
+void CmsdkUartDriver::uart_rx_irq(bool enable) noexcept {
+    uart_.enable_rx_irq(enable);  // pends the line itself if a byte is already waiting
+}
+
 // Interrupt context (the UART's RX line): `byte` was just read from the data register.
 void CmsdkUartDriver::on_rx(void* ctx, uint8_t byte) {
     auto* self = static_cast<CmsdkUartDriver*>(ctx);

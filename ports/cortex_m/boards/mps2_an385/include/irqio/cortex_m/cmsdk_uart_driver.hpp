@@ -37,6 +37,7 @@ class CmsdkUartDriver final : public UartDriver {
     bool uart_rx(uint8_t& b) noexcept override;
     bool uart_tx(uint8_t b) noexcept override;
     void uart_tx_irq(bool enable) noexcept override;
+    void uart_rx_irq(bool enable) noexcept override;
 
     // Statistics: RX and TX interrupts that reached the sink; received bytes dropped because no
     // sink was attached or it did not take them.
