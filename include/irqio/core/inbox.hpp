@@ -31,6 +31,20 @@ struct TaskWake : InboxNode {
 
 // Mirrored in tools/model/wake.pml: post and push in flag_set / event_set (the exchange of
 // `queued`, then the link), take_lifo in loop_thread's drain_all and lone-wake take.
+// Reverses a list linked through `Link` (newest first becomes oldest first), for the inbox and
+// the local lane, whose links are apart.
+template <InboxNode* InboxNode::*Link>
+inline InboxNode* reverse_list(InboxNode* n) noexcept {
+    InboxNode* fifo = nullptr;
+    while (n) {
+        InboxNode* next = n->*Link;
+        n->*Link = fifo;
+        fifo = n;
+        n = next;
+    }
+    return fifo;
+}
+
 class IsrInbox {
   public:
     // Any context: pushes `n` unless it is already queued; true when this call queued it.
@@ -85,14 +99,7 @@ class IsrInbox {
         return oldest_first(take_lifo());
     }
     static InboxNode* oldest_first(InboxNode* n) noexcept {
-        InboxNode* fifo = nullptr;
-        while (n) {
-            InboxNode* next = n->next;
-            n->next = fifo;
-            fifo = n;
-            n = next;
-        }
-        return fifo;
+        return reverse_list<&InboxNode::next>(n);
     }
 
   private:

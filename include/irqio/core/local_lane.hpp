@@ -42,14 +42,7 @@ class LocalLane {
         return n;
     }
     static InboxNode* oldest_first(InboxNode* n) noexcept {
-        InboxNode* fifo = nullptr;
-        while (n) {
-            InboxNode* next = n->local_next;
-            n->local_next = fifo;
-            fifo = n;
-            n = next;
-        }
-        return fifo;
+        return reverse_list<&InboxNode::local_next>(n);
     }
     // Before acting on a node taken from the lane: a signal from here on queues it again.
     static IRQIO_INLINE void unqueue(InboxNode* n) noexcept {

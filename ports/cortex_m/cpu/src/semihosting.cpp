@@ -25,41 +25,22 @@ void write(const char* text) noexcept {
     call(kSysWrite0, text);
 }
 
-// 32-bit on its own (not through write_dec64): port::fatal prints a line number with it, so
-// every program links it, and the 64-bit loop is twice the code.
-void write_dec(uint32_t value) noexcept {
-    char buf[11];
+// Decimal without a division: value / 10 by shifts and adds (Hacker's Delight divu10, widened to
+// 64 bits for uint64_t). ARMv6-M has no division instruction, and a plain 64-bit division would
+// link libgcc's __udivmoddi4, 700 bytes for a debug print. One body, two instantiations: the
+// 32-bit one on its own, since port::fatal prints a line number with it, so every program links
+// it, and the 64-bit loop is twice the code.
+template <class U>
+void write_decimal(U value) noexcept {
+    char buf[sizeof(U) == 8 ? 21 : 11];
     char* p = buf + sizeof buf;
     *--p = '\0';
     do {
-        uint32_t q = (value >> 1) + (value >> 2);  // value / 10, divu10 (no division instruction
-        q += q >> 4;                               // on ARMv6-M, no libgcc call)
-        q += q >> 8;
-        q += q >> 16;
-        q >>= 3;
-        uint32_t r = value - q * 10;
-        if (r > 9) {
-            ++q;
-            r -= 10;
-        }
-        *--p = static_cast<char>('0' + r);
-        value = q;
-    } while (value != 0);
-    write(p);
-}
-
-void write_dec64(uint64_t value) noexcept {
-    char buf[21];
-    char* p = buf + sizeof buf;
-    *--p = '\0';
-    do {
-        // value / 10 by shifts and adds (Hacker's Delight divu10, widened to 64 bits): a plain
-        // 64-bit division would link libgcc's __udivmoddi4, 700 bytes for a debug print.
-        uint64_t q = (value >> 1) + (value >> 2);
+        U q = (value >> 1) + (value >> 2);
         q += q >> 4;
         q += q >> 8;
         q += q >> 16;
-        q += q >> 32;
+        if constexpr (sizeof(U) == 8) q += q >> 32;
         q >>= 3;
         uint32_t r = static_cast<uint32_t>(value - q * 10);
         if (r > 9) {
@@ -70,6 +51,14 @@ void write_dec64(uint64_t value) noexcept {
         value = q;
     } while (value != 0);
     write(p);
+}
+
+void write_dec(uint32_t value) noexcept {
+    write_decimal(value);
+}
+
+void write_dec64(uint64_t value) noexcept {
+    write_decimal(value);
 }
 
 void write_hex(uint32_t value) noexcept {
