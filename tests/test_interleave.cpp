@@ -163,7 +163,7 @@ class Scenario {
         counts_ = counts;
         g_run = std::string(kind_name(static_cast<int>(kind_))) + " (" +
                 mode_name(static_cast<int>(mode_)) + ") at occurrence " + std::to_string(nth_) +
-                " of " + (point_ < 0 ? "none" : point_name(point_));
+                " of " + (point_ < 0 ? "no point (the baseline)" : point_name(point_));
         // A full queue for the task-to-interrupt direction: the target's put() must wait.
         if (kind_ == Kind::queue_get) {
             EXPECT_TRUE(t_q_.try_put(1));

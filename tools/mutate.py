@@ -107,16 +107,17 @@ def killer(out):
             failed = "%s [TSan: %s]" % (last_run, line.split("ThreadSanitizer:")[-1].strip()[:40])
         elif line.startswith("[  FAILED  ]") and line.rstrip().endswith(")") and not failed:
             failed = line.split("]", 1)[1].strip().split(" ")[0]
+        elif line.startswith("lost wake: the loop would sleep for ever in ") and not assertion:
+            assertion = line.strip()
         elif (" at occurrence " in line or " baseline:" in line) and not detail:
             detail = line.strip()
         elif line.startswith("irqio:") and not assertion:
             assertion = line[6:].split(" (/")[0].strip()
-        elif line.startswith("lost wake: the loop would sleep for ever in ") and not assertion:
-            assertion = line.strip()
     if failed:
         return failed + (" [" + detail[:120] + "]" if detail else "")
     if assertion:
-        return "%s [assertion: %s]" % (last_run, assertion)
+        return "%s [%s]" % (last_run, assertion if assertion.startswith("lost") else
+                            "assertion: " + assertion)
     return "crash in %s" % last_run
 
 
