@@ -1,7 +1,6 @@
 // Start-up for ARMv6-M/7-M/8-M: Reset_Handler (initialise memory, run static constructors, call
-// main, exit through semihosting), the fault and default handlers and the system exceptions'
-// weak handlers. Every handler below is weak: a driver overrides one by defining a function of
-// the same name. The board supplies the vector table (boards/<board>/src/vectors.cpp).
+// main, exit through semihosting) and the HardFault report. HardFault_Handler is weak: a program
+// overrides it by defining a function of the same name.
 #include <cstdint>
 
 #include "irqio/cortex_m/irq.hpp"
@@ -36,17 +35,8 @@ extern "C" [[noreturn]] void Reset_Handler() {
 // irqio_cortex_m_diagnostics, which every test links): the reports need semihosting text output,
 // a few hundred bytes a shipped firmware may not want. Without them the exit code still tells.
 extern "C" {
-[[gnu::weak]] void irqio_report_exception(uint32_t exception) noexcept;
 [[gnu::weak]] void irqio_report_fault(const uint32_t* frame) noexcept;
 [[gnu::weak]] void irqio_report_pure_virtual() noexcept;
-}
-
-// Stops the program on an exception without a handler: a silent infinite loop would only show up
-// as a test timeout. (Not [[noreturn]]: its aliases below must carry the same attributes as their
-// target, and handlers in vector tables are plain void functions.)
-extern "C" void Default_Handler() noexcept {
-    if (irqio_report_exception) irqio_report_exception(irqio::cortex_m::active_exception());
-    sh::exit(sh::kExitUnexpected);
 }
 
 // frame: the registers the core stacked on exception entry (r0-r3, r12, lr, pc, xpsr).
@@ -92,17 +82,6 @@ extern "C" [[noreturn]] void _exit(int code) {
     sh::exit(code);
 }
 
-#define IRQIO_WEAK_HANDLER(name) \
-    extern "C" [[gnu::weak, gnu::alias("Default_Handler")]] void name() noexcept;
-
-IRQIO_WEAK_HANDLER(NMI_Handler)
-IRQIO_WEAK_HANDLER(MemManage_Handler)
-IRQIO_WEAK_HANDLER(BusFault_Handler)
-IRQIO_WEAK_HANDLER(UsageFault_Handler)
-IRQIO_WEAK_HANDLER(SVC_Handler)
-IRQIO_WEAK_HANDLER(DebugMon_Handler)
-IRQIO_WEAK_HANDLER(PendSV_Handler)
-IRQIO_WEAK_HANDLER(SysTick_Handler)
-
-// The vector table, with the device's interrupt lines, is the board's (boards/<board>/src/
-// vectors.cpp): it points at Reset_Handler and the handlers above.
+// The vector table is the board's (boards/<board>/src/vectors.cpp): it points at Reset_Handler
+// and HardFault_Handler here, and at the weak handlers of the system exceptions and the device's
+// interrupt lines it defines, all aliases of its Default_Handler.

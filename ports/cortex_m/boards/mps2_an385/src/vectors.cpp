@@ -1,65 +1,74 @@
-// The vector table of mps2-an385: the core's system exceptions (cpu/src/startup.cpp) and AN385's
-// 32 external lines in NVIC order. Every line's handler is weak: a driver overrides one by defining
-// a function of the same name; the others report an unexpected exception and stop.
+// The vector table of mps2-an385: the core's system exceptions and AN385's 32 external lines in
+// NVIC order, and the default handler. Every handler here is weak: a driver overrides one by
+// defining a function of the same name; the others report an unexpected exception and stop.
 #include <cstdint>
+
+#include "irqio/cortex_m/irq.hpp"
+#include "irqio/cortex_m/semihosting.hpp"
 
 extern "C" {
 extern char __stack_top[];  // from the linker script, mps2_an385.ld
 // cpu/src/startup.cpp
 [[noreturn]] void Reset_Handler();
-void Default_Handler() noexcept;
 void HardFault_Handler();
-void NMI_Handler() noexcept;
-void MemManage_Handler() noexcept;
-void BusFault_Handler() noexcept;
-void UsageFault_Handler() noexcept;
-void SVC_Handler() noexcept;
-void DebugMon_Handler() noexcept;
-void PendSV_Handler() noexcept;
-void SysTick_Handler() noexcept;
-
-// An alias must name a function of its own translation unit: this one goes on to the core's
-// default handler (a tail call, so it reports the same active exception).
-void irqio_board_unhandled_irq() noexcept {
-    Default_Handler();
-}
+// cpu/src/diagnostics.cpp, when the program links it (irqio_cortex_m_diagnostics)
+[[gnu::weak]] void irqio_report_exception(uint32_t exception) noexcept;
 }
 
-#define IRQIO_BOARD_IRQ(name) \
-    extern "C" [[gnu::weak, gnu::alias("irqio_board_unhandled_irq")]] void name() noexcept;
+// Stops the program on an exception without a handler: a silent infinite loop would only show up
+// as a test timeout. (Not [[noreturn]]: its aliases below must carry the same attributes as their
+// target, and handlers in vector tables are plain void functions.) Here, with the table, because
+// an alias must name a function of its own translation unit.
+extern "C" void Default_Handler() noexcept {
+    namespace sh = irqio::cortex_m::semihosting;
+    if (irqio_report_exception) irqio_report_exception(irqio::cortex_m::active_exception());
+    sh::exit(sh::kExitUnexpected);
+}
 
-IRQIO_BOARD_IRQ(UART0RX_IRQHandler)
-IRQIO_BOARD_IRQ(UART0TX_IRQHandler)
-IRQIO_BOARD_IRQ(UART1RX_IRQHandler)
-IRQIO_BOARD_IRQ(UART1TX_IRQHandler)
-IRQIO_BOARD_IRQ(UART2RX_IRQHandler)
-IRQIO_BOARD_IRQ(UART2TX_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO0_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO1_IRQHandler)
-IRQIO_BOARD_IRQ(TIMER0_IRQHandler)
-IRQIO_BOARD_IRQ(TIMER1_IRQHandler)
-IRQIO_BOARD_IRQ(DUALTIMER_IRQHandler)
-IRQIO_BOARD_IRQ(SPI_IRQHandler)
-IRQIO_BOARD_IRQ(UARTOVF_IRQHandler)
-IRQIO_BOARD_IRQ(ETHERNET_IRQHandler)
-IRQIO_BOARD_IRQ(I2S_IRQHandler)
-IRQIO_BOARD_IRQ(TSC_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO2_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO3_IRQHandler)
-IRQIO_BOARD_IRQ(UART3RX_IRQHandler)
-IRQIO_BOARD_IRQ(UART3TX_IRQHandler)
-IRQIO_BOARD_IRQ(UART4RX_IRQHandler)
-IRQIO_BOARD_IRQ(UART4TX_IRQHandler)
-IRQIO_BOARD_IRQ(SPI2_IRQHandler)
-IRQIO_BOARD_IRQ(SPI3_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO0PIN0_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO0PIN1_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO0PIN2_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO0PIN3_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO0PIN4_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO0PIN5_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO0PIN6_IRQHandler)
-IRQIO_BOARD_IRQ(GPIO0PIN7_IRQHandler)
+#define IRQIO_WEAK_HANDLER(name) \
+    extern "C" [[gnu::weak, gnu::alias("Default_Handler")]] void name() noexcept;
+
+IRQIO_WEAK_HANDLER(NMI_Handler)
+IRQIO_WEAK_HANDLER(MemManage_Handler)
+IRQIO_WEAK_HANDLER(BusFault_Handler)
+IRQIO_WEAK_HANDLER(UsageFault_Handler)
+IRQIO_WEAK_HANDLER(SVC_Handler)
+IRQIO_WEAK_HANDLER(DebugMon_Handler)
+IRQIO_WEAK_HANDLER(PendSV_Handler)
+IRQIO_WEAK_HANDLER(SysTick_Handler)
+
+IRQIO_WEAK_HANDLER(UART0RX_IRQHandler)
+IRQIO_WEAK_HANDLER(UART0TX_IRQHandler)
+IRQIO_WEAK_HANDLER(UART1RX_IRQHandler)
+IRQIO_WEAK_HANDLER(UART1TX_IRQHandler)
+IRQIO_WEAK_HANDLER(UART2RX_IRQHandler)
+IRQIO_WEAK_HANDLER(UART2TX_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO0_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO1_IRQHandler)
+IRQIO_WEAK_HANDLER(TIMER0_IRQHandler)
+IRQIO_WEAK_HANDLER(TIMER1_IRQHandler)
+IRQIO_WEAK_HANDLER(DUALTIMER_IRQHandler)
+IRQIO_WEAK_HANDLER(SPI_IRQHandler)
+IRQIO_WEAK_HANDLER(UARTOVF_IRQHandler)
+IRQIO_WEAK_HANDLER(ETHERNET_IRQHandler)
+IRQIO_WEAK_HANDLER(I2S_IRQHandler)
+IRQIO_WEAK_HANDLER(TSC_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO2_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO3_IRQHandler)
+IRQIO_WEAK_HANDLER(UART3RX_IRQHandler)
+IRQIO_WEAK_HANDLER(UART3TX_IRQHandler)
+IRQIO_WEAK_HANDLER(UART4RX_IRQHandler)
+IRQIO_WEAK_HANDLER(UART4TX_IRQHandler)
+IRQIO_WEAK_HANDLER(SPI2_IRQHandler)
+IRQIO_WEAK_HANDLER(SPI3_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO0PIN0_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO0PIN1_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO0PIN2_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO0PIN3_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO0PIN4_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO0PIN5_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO0PIN6_IRQHandler)
+IRQIO_WEAK_HANDLER(GPIO0PIN7_IRQHandler)
 
 namespace {
 
