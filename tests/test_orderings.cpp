@@ -1,4 +1,4 @@
-// Cross-thread publication (issue 13: the mutation catalogue's relaxed-ordering mutants). Each test
+// Cross-thread publication (the mutation catalogue's relaxed-ordering mutants). Each test
 // hands data from one thread to another through exactly one of the wake path's atomics, with no
 // other synchronisation on the way, so that ThreadSanitizer (the tsan preset) reports a data race
 // on every hand-over if that atomic is weakened to relaxed. In the other presets they are plain

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Mutation testing of the wake path (issue 13, point 2).
+"""Mutation testing of the wake path.
 
 Applies each mutant of tools/mutants/catalogue.py, one at a time, to a scratch copy of the tree,
 builds the suite it names (incrementally: the scratch build stays between runs), runs it and

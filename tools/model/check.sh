@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Model-checks tools/model/wake.pml with spin (issue 13, point 3): every configuration, each
+# Model-checks tools/model/wake.pml with spin: every configuration, each
 # property on its own (so that its states, depth and time are its own), then the headline mutants
 # written into the model, each of which spin must catch. Exit status non-zero on any failure.
 #   tools/model/check.sh [work dir]     (needs spin and a C compiler: scripts/install-deps.sh)

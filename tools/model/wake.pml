@@ -1,5 +1,5 @@
 /*
- * wake.pml: the irqio wake protocol, as the code implements it, for spin (issue 13, point 3).
+ * wake.pml: the irqio wake protocol, as the code implements it, for spin.
  * Mirrors commit 8011c5c (src/loop.cpp, core/loop.hpp, core/local_lane.hpp, core/inbox.hpp,
  * src/thread_safe_flag.cpp, isr/thread_safe_flag.hpp, src/event.cpp, sync/event.hpp). Each
  * mirrored C++ function names the process (and part) of this model in a comment.

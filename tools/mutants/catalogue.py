@@ -1,4 +1,4 @@
-# The mutation catalogue of the wake path (issue 13, point 2): plausible one-line bugs, each of
+# The mutation catalogue of the wake path: plausible one-line bugs, each of
 # which loses, duplicates or delays a wake, hands something over twice, or drops a handed item.
 # tools/mutate.py applies them one at a time to a scratch copy, builds the suites they name and
 # expects each run to fail. An entry:

@@ -20,7 +20,7 @@ enum class StepPoint : unsigned char {
     before_sleep,      // loop decided to sleep: sleeping flag set, inbox checked
     after_wake,        // loop returned from Port::wait_until
     callbacks,         // running schedule() callbacks
-    // Issue 13: every atomic step of the any-context paths and the idle path (core/atomic_ops.hpp
+    // Every atomic step of the any-context paths and the idle path (core/atomic_ops.hpp
     // calls these in hooked builds: after each load, before each store and read-modify-write).
     atomic_load,        // an atomic load has read its value, before the code acts on it
     atomic_store,       // an atomic store is about to publish
