@@ -1,5 +1,5 @@
-// Exhaustive interleaving: every any-context call at every step point. Built against irqio_hooked: the
-// scheduler, the awaiters and every atomic step of the any-context paths (core/atomic_ops.hpp)
+// Exhaustive interleaving: every any-context call at every step point. Built against irqio_hooked:
+// the scheduler, the awaiters and every atomic step of the any-context paths (core/atomic_ops.hpp)
 // call a hook (detail::StepPoint). For every step point P, every occurrence N of it in a scenario,
 // and every kind of any-context call K, the test replays the scenario and, at the N-th occurrence
 // of P, runs K as a handler arriving at that instant would: inside an IsrScope, as a raw handler
@@ -595,8 +595,8 @@ TEST(Interleave, FlagWaiterCancelledWhileItsWakeIsInTheInbox) {
 
 }  // namespace
 
-// --- Focused checks of the wake path (the mutation catalogue, tools/mutants/, relies on them). Each
-// pins one rule that a single plausible bug would break, in microseconds.
+// --- Focused checks of the wake path (the mutation catalogue, tools/mutants/, relies on them).
+// Each pins one rule that a single plausible bug would break, in microseconds.
 
 // One interrupt waking three flag waiters: they run in the order of the sets, none is lost.
 TEST(WakePath, WakesFromOneInterruptRunInTheOrderOfTheSets) {
