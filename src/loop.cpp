@@ -102,14 +102,12 @@ void Loop::abort_running(Error why) noexcept {
 void Loop::step(TaskBase* t) noexcept {
     detail::step_hook(detail::StepPoint::run_queue_pop);
     const uint16_t f = t->flags & ~detail::kQueued;
-    if (f & detail::kDone) {  // finished by cancel_now() while it waited in the run queue
+    if (f & (detail::kDone | detail::kCancelReq)) {  // one test on the hot path
         t->flags = f;
-        detail::drop_task_ref(t);
-        return;
-    }
-    if (f & detail::kCancelReq) {
-        t->flags = f;
-        complete(t);
+        if (f & detail::kDone)
+            detail::drop_task_ref(t);  // finished by cancel_now() while it waited in the queue
+        else
+            complete(t);
         return;
     }
     running_ = t;
