@@ -260,54 +260,10 @@ TEST(CancelCleanup, GatherWithAFailingMember) {
 }
 
 // gather given up on by wait_for: every member still running is stopped, its transfer aborted,
-// before wait_for returns.
-TEST(CancelCleanup, GatherGivenUpOnByWaitFor) {
-    Rig rig;
-    auto body = [&]() -> Task<void> {
-        auto buf = std::make_unique<uint8_t[]>(kLen * 2);
-        int started = 0;
-        auto failing = []() -> Task<int> { co_return -5; };
-        auto r = co_await wait_for_ms(gather(read_into(rig.flash, buf.get(), &started), failing(),
-                                             read_into(rig.flash, buf.get() + kLen, &started)),
-                                      5);
-        EXPECT_EQ(r.error(), Error::timed_out);
-        EXPECT_EQ(started, 1);
-        EXPECT_FALSE(rig.bus.busy());
-        buf.reset();
-        co_await nothing_writes_after(rig.bus);
-    };
-    run(body());
-}
-
-// A task that owns a TaskGroup (and gather) is cancelled: co_await handle returns once the
-// group's members have finished their cleanup too.
-TEST(CancelCleanup, CancelledTaskOwningATaskGroup) {
-    Rig rig;
-    auto body = [&]() -> Task<void> {
-        auto buf = std::make_unique<uint8_t[]>(kLen);
-        int started = 0;
-        auto owner = [&](uint8_t* b) -> Task<void> {
-            TaskGroup group;
-            group.create_task(read_into(rig.flash, b, &started));
-            co_await group.join();
-        };
-        auto h = create_task(owner(buf.get()));
-        co_await sleep_ms(3);
-        EXPECT_TRUE(rig.bus.busy());
-        h.cancel();
-        co_await h;
-        EXPECT_EQ(started, 1);
-        EXPECT_FALSE(rig.bus.busy());
-        buf.reset();
-        co_await nothing_writes_after(rig.bus);
-    };
-    run(body());
-}
-
-// The same two, waited on by a high-priority task: it is made ready ahead of every normal task,
-// so the members' cleanup must not depend on running before it in the queue (the destructor that
-// gives them up finishes them at once: Loop::cancel_now).
-TEST(CancelCleanup, GatherGivenUpOnByAHighPriorityWaiter) {
+// before wait_for returns. The waiter runs at `prio`: a high-priority one is made ready ahead of
+// every normal task, so the members' cleanup must not depend on running before it in the queue
+// (the destructor that gives them up finishes them at once: Loop::cancel_now).
+void gather_given_up_on_by_wait_for(Priority prio) {
     Rig rig;
     auto body = [&]() -> Task<void> {
         auto buf = std::make_unique<uint8_t[]>(kLen * 2);
@@ -323,13 +279,21 @@ TEST(CancelCleanup, GatherGivenUpOnByAHighPriorityWaiter) {
             EXPECT_FALSE(rig.bus.busy());
             buf.reset();
         };
-        co_await create_task(waiter(), Priority::high);
+        co_await create_task(waiter(), prio);
         co_await nothing_writes_after(rig.bus);
     };
     run(body());
 }
+TEST(CancelCleanup, GatherGivenUpOnByWaitFor) {
+    gather_given_up_on_by_wait_for(Priority::normal);
+}
+TEST(CancelCleanup, GatherGivenUpOnByAHighPriorityWaiter) {
+    gather_given_up_on_by_wait_for(Priority::high);
+}
 
-TEST(CancelCleanup, CancelledTaskOwningATaskGroupHighPriorityWaiter) {
+// A task that owns a TaskGroup (and gather) is cancelled: co_await handle returns once the
+// group's members have finished their cleanup too (the waiter at `prio`, as above).
+void cancelled_task_owning_a_task_group(Priority prio) {
     Rig rig;
     auto body = [&]() -> Task<void> {
         auto buf = std::make_unique<uint8_t[]>(kLen);
@@ -349,10 +313,16 @@ TEST(CancelCleanup, CancelledTaskOwningATaskGroupHighPriorityWaiter) {
             EXPECT_FALSE(rig.bus.busy());
             buf.reset();
         };
-        co_await create_task(waiter(), Priority::high);
+        co_await create_task(waiter(), prio);
         co_await nothing_writes_after(rig.bus);
     };
     run(body());
+}
+TEST(CancelCleanup, CancelledTaskOwningATaskGroup) {
+    cancelled_task_owning_a_task_group(Priority::normal);
+}
+TEST(CancelCleanup, CancelledTaskOwningATaskGroupHighPriorityWaiter) {
+    cancelled_task_owning_a_task_group(Priority::high);
 }
 
 }  // namespace
