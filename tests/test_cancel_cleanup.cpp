@@ -38,6 +38,14 @@ Task<void> nothing_writes_after(SpiBus& bus) {
     EXPECT_EQ(changed, 0u);
 }
 
+// The wait that gave up has returned: the transfer must have stopped already; the buffer goes at
+// once, and nothing may write into its place afterwards.
+Task<void> stopped_then_freed(Rig& rig, std::unique_ptr<uint8_t[]>& buf) {
+    EXPECT_FALSE(rig.bus.busy());
+    buf.reset();
+    co_await nothing_writes_after(rig.bus);
+}
+
 // A task that reads the whole buffer over SPI (a transaction on the flash device, so several can
 // queue for the bus); `started` counts the transfers that began.
 Task<int> read_into(SpiDevice& dev, uint8_t* buf, int* started) {
@@ -112,9 +120,7 @@ TEST(CancelCleanup, WaitForHandleWhoseTaskAwaitsASubTaskWithTheTransfer) {
         auto r = co_await wait_for_ms(h, 5);
         EXPECT_EQ(r.error(), Error::timed_out);
         EXPECT_EQ(started, 1);
-        EXPECT_FALSE(rig.bus.busy());
-        buf.reset();
-        co_await nothing_writes_after(rig.bus);
+        co_await stopped_then_freed(rig, buf);
     };
     run(body());
 }
@@ -128,9 +134,7 @@ TEST(CancelCleanup, WaitForTaskStopsTheDmaBeforeReturning) {
         auto r = co_await wait_for_ms(read_into(rig.flash, buf.get(), &started), 5);
         EXPECT_EQ(r.error(), Error::timed_out);
         EXPECT_EQ(started, 1);
-        EXPECT_FALSE(rig.bus.busy());
-        buf.reset();
-        co_await nothing_writes_after(rig.bus);
+        co_await stopped_then_freed(rig, buf);
     };
     run(body());
 }
@@ -147,9 +151,7 @@ TEST(CancelCleanup, CancelThenAwaitHandle) {
         h.cancel();
         auto r = co_await h;
         EXPECT_EQ(r.error(), Error::cancelled);
-        EXPECT_FALSE(rig.bus.busy());
-        buf.reset();
-        co_await nothing_writes_after(rig.bus);
+        co_await stopped_then_freed(rig, buf);
     };
     run(body());
 }
@@ -173,9 +175,7 @@ TEST(CancelCleanup, CancelledTaskAwaitingASubTaskThatOwnsTheTransfer) {
         auto r = co_await h;
         EXPECT_EQ(r.error(), Error::cancelled);
         EXPECT_EQ(started, 1);
-        EXPECT_FALSE(rig.bus.busy());
-        buf.reset();
-        co_await nothing_writes_after(rig.bus);
+        co_await stopped_then_freed(rig, buf);
     };
     run(body());
 }
@@ -197,9 +197,7 @@ TEST(CancelCleanup, TaskGroupCancelThenJoin) {
         co_await group.join();
         EXPECT_TRUE(group.empty());
         EXPECT_EQ(started, 1);
-        EXPECT_FALSE(rig.bus.busy());
-        buf.reset();
-        co_await nothing_writes_after(rig.bus);
+        co_await stopped_then_freed(rig, buf);
     };
     run(body());
 }
@@ -252,9 +250,7 @@ TEST(CancelCleanup, GatherWithAFailingMember) {
         EXPECT_EQ(c.value(), 1);
         EXPECT_EQ(d.value(), -1);
         EXPECT_EQ(started, 2);
-        EXPECT_FALSE(rig.bus.busy());
-        buf.reset();
-        co_await nothing_writes_after(rig.bus);
+        co_await stopped_then_freed(rig, buf);
     };
     run(body());
 }
