@@ -230,10 +230,15 @@ TEST(Schedule, FromASignalHandler) {
         EXPECT_EQ(c.ran, 1);
         // ... and sent from another thread while the loop sleeps in epoll.
         pthread_t me = pthread_self();
-        std::thread t([me] {
+        // (SIGUSR1 does not queue: the next one is sent once the handler took the previous
+        // one, or a loaded host that delays the loop thread would merge them.)
+        std::thread t([me, &c] {
             for (int i = 0; i < 2; ++i) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                const int before = c.handled.load() + c.refused.load();
                 pthread_kill(me, SIGUSR1);
+                while (c.handled.load() + c.refused.load() == before)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
             }
         });
         auto r = co_await wait_for_ms(c.done.wait(), 5000);
