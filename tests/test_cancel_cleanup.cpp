@@ -55,26 +55,37 @@ Task<int> read_into(SpiDevice& dev, uint8_t* buf, int* started) {
     co_return r.ok() ? 1 : -1;
 }
 
-// The case: wait_for(handle, 5ms) on a task that owns a DMA read.
-TEST(CancelCleanup, WaitForHandleStopsTheDmaBeforeReturning) {
+// wait_for(handle, a few ms) on a task that owns a DMA read. The waiter runs at `prio`: a
+// high-priority one is made ready ahead of every normal task, so the cleanup must not depend on
+// the cancelled task happening to run first.
+void wait_for_handle_stops_the_dma(Priority prio) {
     Rig rig;
     for (int round = 0; round < 10; ++round) {
         auto body = [&]() -> Task<void> {
             auto buf = std::make_unique<uint8_t[]>(kLen);
             int started = 0;
-            auto h = create_task(read_into(rig.flash, buf.get(), &started));
-            auto r = co_await wait_for_ms(h, 2 + round);
-            EXPECT_EQ(r.error(), Error::timed_out);
-            // Cleanup has run: the task is done (cancelled), the transfer aborted.
-            EXPECT_TRUE(h.done());
-            EXPECT_TRUE(h.cancelled());
-            EXPECT_EQ(started, 1);
-            EXPECT_FALSE(rig.bus.busy());
-            buf.reset();  // freed right after wait_for returned
+            auto waiter = [&]() -> Task<void> {
+                auto h = create_task(read_into(rig.flash, buf.get(), &started));
+                auto r = co_await wait_for_ms(h, 2 + round);
+                EXPECT_EQ(r.error(), Error::timed_out);
+                // Cleanup has run: the task is done (cancelled), the transfer aborted.
+                EXPECT_TRUE(h.done());
+                EXPECT_TRUE(h.cancelled());
+                EXPECT_EQ(started, 1);
+                EXPECT_FALSE(rig.bus.busy());
+                buf.reset();  // freed right after wait_for returned
+            };
+            co_await create_task(waiter(), prio);
             co_await nothing_writes_after(rig.bus);
         };
         run(body());
     }
+}
+TEST(CancelCleanup, WaitForHandleStopsTheDmaBeforeReturning) {
+    wait_for_handle_stops_the_dma(Priority::normal);
+}
+TEST(CancelCleanup, WaitForHandleStopsTheDmaBeforeAHighPriorityWaiterReturns) {
+    wait_for_handle_stops_the_dma(Priority::high);
 }
 
 // First wake wins: a task that finished before the timeout gives its value.
