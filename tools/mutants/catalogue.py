@@ -72,9 +72,9 @@ m("local_push_no_wake", "include/irqio/core/loop.hpp",
   """        (void)asleep;""",
   "a raw handler's local-lane push finds the loop about to sleep and does not end the wait")
 m("post_wake_no_notify", "include/irqio/core/loop.hpp",
-  """        inbox_.push(w);
+  """        inbox_.push(w);  // claimed by the caller: no other context can be posting it
         wake_sleeper();""",
-  """        inbox_.push(w);""",
+  """        inbox_.push(w);  // claimed by the caller: no other context can be posting it""",
   "post_wake (a flag's claimed waiter) queues the wake without waking a sleeping loop")
 m("local_lane_no_guard", "include/irqio/core/local_lane.hpp",
   """        if (busy_.load(std::memory_order_relaxed)) return false;""",

@@ -104,30 +104,13 @@ class Loop : private detail::ScheduleDoor {
     // loop acts at once, as the drain would.)
     // (tools/model/wake.pml: event_set, the ring: local lane, or the inbox)
     IRQIO_INLINE void signal(detail::InboxNode* n) noexcept {
-        if (on_loop_thread()) {
-            if constexpr (port::kHandlerKnown) {
-                act_on(n);
-                return;
-            } else if (local_.push(n)) {
-                after_local_push();
-                return;
-            }
-        }
-        post(n);
+        if (!signal_here(n, [this, n] { act_on(n); })) post(n);
     }
     // Any context: queues the TaskWake of a waiter the caller has just claimed (so only it posts).
     // (tools/model/wake.pml: flag_set, after the exchange that found the waiter)
     IRQIO_INLINE void post_wake(detail::TaskWake* w) noexcept {
-        if (on_loop_thread()) {
-            if constexpr (port::kHandlerKnown) {
-                take_wake(w);
-                return;
-            } else if (local_.push(w)) {
-                after_local_push();
-                return;
-            }
-        }
-        inbox_.push(w);
+        if (signal_here(w, [this, w] { take_wake(w); })) return;
+        inbox_.push(w);  // claimed by the caller: no other context can be posting it
         wake_sleeper();
     }
     // Any context: the inbox path of signal() (always a read-modify-write; notifies the port only
@@ -182,6 +165,23 @@ class Loop : private detail::ScheduleDoor {
     void drain_local() noexcept;
     void drain_nodes(detail::InboxNode* oldest) noexcept;
     void act_on(detail::InboxNode* n) noexcept;
+    // The part of signal() and post_wake() on the loop's own thread: acted on at once where the
+    // port tells handlers apart (`now`), else queued in the local lane. False when the caller must
+    // use the inbox: another thread or handler, or a handler that interrupted the lane itself.
+    template <class Now>
+    IRQIO_INLINE bool signal_here(detail::InboxNode* n, Now now) noexcept {
+        if (!on_loop_thread()) return false;
+        if constexpr (port::kHandlerKnown) {
+            (void)n;
+            now();
+            return true;
+        } else {
+            (void)now;
+            if (!local_.push(n)) return false;
+            after_local_push();
+            return true;
+        }
+    }
     IRQIO_INLINE void after_local_push() noexcept {
         // Only a handler that interrupted this thread between idle()'s publication and its wait
         // finds the loop asleep here; it must end that wait like any other waker.
