@@ -34,6 +34,10 @@ struct Shared {
     std::atomic<int> spurious{0}, double_wakes{0};
     std::atomic<bool> stop{false};
     std::atomic<int> loops_ready{0};
+    // The end: no loop may end while another context can still set() the Event (a set that
+    // finds a loop bound rings it; ringing a loop that is being destroyed is the caller's bug).
+    std::atomic<int> setters_done{0};
+    std::atomic<bool> driver_done{false};
     std::atomic<uint64_t> extra_sets{0};
 };
 
@@ -63,6 +67,7 @@ Task<void> task_setter(Shared* s, int loop_id) {
     uint32_t rng = 0x9e3779b9u * static_cast<uint32_t>(loop_id + 1);
     while (!s->stop.load(std::memory_order_acquire)) {
         co_await sleep_us(100 + rng % 300);
+        if (s->stop.load(std::memory_order_acquire)) break;
         rng = rng * 1664525u + 1013904223u;
         // The first set of a round claims it (set_round r-1 -> r); the round cannot move on
         // before that set, so a claim for a stale round fails.
@@ -73,6 +78,7 @@ Task<void> task_setter(Shared* s, int loop_id) {
             s->extra_sets.fetch_add(1, std::memory_order_relaxed);
         }
     }
+    s->setters_done.fetch_add(1, std::memory_order_acq_rel);
 }
 
 Task<void> loop_main(Shared* s, int loop_id) {
@@ -80,8 +86,11 @@ Task<void> loop_main(Shared* s, int loop_id) {
     for (int i = 0; i < kWaitersPerLoop; ++i) g.create_task(waiter(s, loop_id * 100 + i));
     g.create_task(task_setter(s, loop_id));
     s->loops_ready.fetch_add(1);
-    while (!s->stop.load(std::memory_order_acquire)) co_await sleep_ms(1);
-    s->ev.set();  // release the last waiters (they see stop)
+    // The driver's last set() releases the waiters (they see stop); this loop ends only once
+    // nobody can set() any more.
+    while (!s->driver_done.load(std::memory_order_acquire) ||
+           s->setters_done.load(std::memory_order_acquire) < kLoops)
+        co_await sleep_ms(1);
     co_await g.join();
 }
 
@@ -129,6 +138,7 @@ TEST(EventLoops, ThreeLoopsOnThreeThreadsStormOfSets) {
     }
     s.stop.store(true, std::memory_order_release);
     s.ev.set();
+    s.driver_done.store(true, std::memory_order_release);
     for (auto& t : loops) t.join();
     EXPECT_EQ(lost_rounds.load(), 0);
     EXPECT_EQ(s.spurious.load(), 0) << "waiters woke without a set for their round";
@@ -143,18 +153,21 @@ TEST(EventLoops, PartsComeFreeWhenTheirLoopsEnd) {
     for (int gen = 0; gen < 3; ++gen) {
         std::vector<std::thread> ts;
         std::atomic<int> waiting{0}, woke{0};
+        std::atomic<bool> set_done{false};  // no loop ends while set() may still ring it
         for (int i = 0; i < IRQIO_EVENT_LOOPS; ++i) {
             ts.emplace_back([&] {
                 run([&]() -> Task<void> {
                     waiting.fetch_add(1);
                     co_await ev.wait();
                     woke.fetch_add(1);
+                    while (!set_done.load()) co_await sleep_ms(1);
                 }());
             });
         }
         while (waiting.load() < IRQIO_EVENT_LOOPS) std::this_thread::yield();
         // The last arrivals may still be between "waiting" and linked: a set now is still theirs.
         ev.set();
+        set_done.store(true);
         for (auto& t : ts) t.join();
         EXPECT_EQ(woke.load(), IRQIO_EVENT_LOOPS);
         ev.clear();
