@@ -3,7 +3,7 @@
 in a woken task, from QEMU's instruction trace. Repeatable exactly: the count is of executed
 instructions, independent of host speed.
 
-  measure-latency.py ELF [--handler SYM] [--marker SYM] [--max N] [--qemu PATH] [--keep LOG]
+  measure-latency.py ELF [--machine M] [--handler SYM] [--marker SYM] [--max N] [--qemu PATH] [--keep LOG]
 
 Method: QEMU runs the program with -singlestep (one instruction per translated block) and
 -d exec,nochain (log every block executed, no chaining), so every executed instruction is one
@@ -88,6 +88,7 @@ def main():
     ap.add_argument("--marker", default="irqio_latency_marker")
     ap.add_argument("--max", type=int)
     ap.add_argument("--qemu", default="qemu-system-arm")
+    ap.add_argument("--machine", default="mps2-an385", help="QEMU -M (the board's)")
     ap.add_argument("--prefix", default="arm-none-eabi-")
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--keep", help="keep the trace in this file")
@@ -103,7 +104,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="irqio-trace-") as tmp:
         log = args.keep or os.path.join(tmp, "trace.log")
         cmd = qemu_run.command(args.elf, args.qemu, qemu_run.ICOUNT_DEFAULT, "null",
-                               one_insn_per_block(args.qemu) + ["-d", "exec,nochain", "-D", log])
+                               one_insn_per_block(args.qemu) + ["-d", "exec,nochain", "-D", log],
+                               machine=args.machine)
         code = qemu_run.run(cmd, args.timeout)
         if code != 0:
             print(f"measure-latency: the program exited with {code}", file=sys.stderr)

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Runs a bare-metal ELF on QEMU's mps2-an385 and returns the program's exit code.
+"""Runs a bare-metal ELF on a QEMU Arm machine (mps2-an385 unless --machine) and returns its exit code.
 
 The program reports through semihosting: its output goes to this process's stdout, and its
 exit code (SYS_EXIT_EXTENDED) becomes QEMU's, which becomes ours. A program that does not end
 within --timeout seconds is killed and the result is 124 (as timeout(1)).
 
-  qemu-run.py [--timeout S] [--icount | --icount-opts OPTS] [--expect-exit N] [--serial SPEC] [--qemu PATH] [--dry-run] ELF [-- QEMU_ARGS]
+  qemu-run.py [--machine M] [--timeout S] [--icount | --icount-opts OPTS] [--expect-exit N] [--serial SPEC] [--qemu PATH] [--dry-run] ELF [-- QEMU_ARGS]
 
 --icount   instruction-counting mode: one instruction is exactly 1 ns of virtual time
            (-icount shift=0), so code paths measure in instructions, independent of the host.
@@ -32,10 +32,11 @@ TIMEOUT_EXIT = 124
 ICOUNT_DEFAULT = "shift=0,align=off,sleep=on"
 
 
-def command(elf, qemu="qemu-system-arm", icount=None, serial="stdio", extra=()):
+def command(elf, qemu="qemu-system-arm", icount=None, serial="stdio", extra=(),
+            machine="mps2-an385"):
     """icount: None (real time) or the -icount options."""
     cmd = [
-        qemu, "-M", "mps2-an385", "-nographic", "-monitor", "none",
+        qemu, "-M", machine, "-nographic", "-monitor", "none",
         "-semihosting-config", "enable=on,target=native",
         "-serial", serial,
         "-kernel", elf,
@@ -64,6 +65,7 @@ def run(cmd, timeout, stdin=subprocess.DEVNULL):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--machine", default="mps2-an385", help="QEMU -M (the board's)")
     parser.add_argument("--icount", action="store_const", const=ICOUNT_DEFAULT)
     parser.add_argument("--icount-opts", dest="icount")
     parser.add_argument("--serial", default="stdio")
@@ -73,7 +75,7 @@ def main(argv):
     parser.add_argument("elf")
     parser.add_argument("extra", nargs="*", help="more QEMU arguments (after --)")
     args = parser.parse_args(argv)
-    cmd = command(args.elf, args.qemu, args.icount, args.serial, args.extra)
+    cmd = command(args.elf, args.qemu, args.icount, args.serial, args.extra, args.machine)
     if args.dry_run:
         print(" ".join(cmd))
         return 0
