@@ -6,12 +6,13 @@
 #include "irqio/config.hpp"
 #include "irqio/core/atomic_ops.hpp"
 #include "irqio/core/frame_allocator.hpp"
+#include "irqio/core/per_core.hpp"
 
 namespace irqio {
 namespace {
 std::atomic<FrameAllocator*> g_allocators[IRQIO_MAX_FRAME_ALLOCATORS + 1];
 std::atomic<unsigned> g_allocator_count{0};  // zero-initialised: no .data image
-IRQIO_THREAD_LOCAL FrameAllocator* t_current = nullptr;
+IRQIO_THREAD_LOCAL detail::PerContext<FrameAllocator*> t_current{};
 }  // namespace
 
 void FrameAllocator::register_self() noexcept {

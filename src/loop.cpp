@@ -4,7 +4,7 @@
 
 namespace irqio {
 namespace detail {
-constinit IRQIO_THREAD_LOCAL Loop* tls_loop = nullptr;
+constinit IRQIO_THREAD_LOCAL PerContext<Loop*> tls_loop{};
 std::atomic<Loop*> g_default_loop{nullptr};                     // the loop schedule() targets
 [[gnu::weak]] void drain_schedule_ring(InboxNode* n) noexcept;  // src/loop_schedule.cpp
 }  // namespace detail

@@ -41,7 +41,14 @@
 #define IRQIO_INLINE inline
 #endif
 
-#if IRQIO_SINGLE_THREAD
+// Bare metal with a loop on each of several cores: the per-thread state (the current loop, the
+// frame allocator) is kept per core instead, in a slot that the port's core_id() picks
+// (core/per_core.hpp); the port's inline header then defines `unsigned port::core_id()`.
+#ifndef IRQIO_CORES
+#define IRQIO_CORES 1
+#endif
+
+#if IRQIO_SINGLE_THREAD || IRQIO_CORES > 1
 #define IRQIO_THREAD_LOCAL
 #else
 #define IRQIO_THREAD_LOCAL thread_local

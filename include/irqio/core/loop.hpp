@@ -11,6 +11,7 @@
 #include "irqio/core/local_lane.hpp"
 #include "irqio/core/loop_binding.hpp"
 #include "irqio/core/mpmc_ring.hpp"
+#include "irqio/core/per_core.hpp"
 #include "irqio/core/run_queue.hpp"
 #include "irqio/core/step_hook.hpp"
 #include "irqio/core/task.hpp"
@@ -21,7 +22,7 @@
 namespace irqio {
 class Loop;
 namespace detail {
-extern constinit IRQIO_THREAD_LOCAL Loop* tls_loop;  // the loop running on this thread
+extern constinit IRQIO_THREAD_LOCAL PerContext<Loop*> tls_loop;  // the loop running on this thread
 void drain_schedule_ring(InboxNode* n) noexcept;
 // The node that rings a loop for its schedule() ring, as a base of Loop: the ring's drain gets
 // from the node to its loop with casts (the node is this struct's first member), no offsetof.

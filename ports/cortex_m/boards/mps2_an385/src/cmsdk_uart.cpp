@@ -5,7 +5,7 @@
 
 #include "irqio/cortex_m/irq.hpp"
 #include "irqio/cortex_m/mmio.hpp"
-#include "irqio/cortex_m/mps2_an385.hpp"
+#include "irqio/cortex_m/board.hpp"
 #include "irqio/cortex_m/nvic.hpp"
 
 namespace irqio::cortex_m {

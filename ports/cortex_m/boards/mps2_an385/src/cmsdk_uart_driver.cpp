@@ -2,7 +2,7 @@
 #include "irqio/cortex_m/cmsdk_uart_driver.hpp"
 
 #include "irqio/cortex_m/irq.hpp"
-#include "irqio/cortex_m/mps2_an385.hpp"
+#include "irqio/cortex_m/board.hpp"
 #include "irqio/cortex_m/nvic.hpp"
 
 namespace irqio::cortex_m {

@@ -4,7 +4,7 @@
 #include "irqio/cortex_m.hpp"
 #include "irqio/cortex_m/cmsdk_dualtimer.hpp"
 #include "irqio/cortex_m/irq.hpp"
-#include "irqio/cortex_m/mps2_an385.hpp"
+#include "irqio/cortex_m/board.hpp"
 
 namespace irqio::cortex_m {
 namespace {
