@@ -8,14 +8,14 @@
 //    (the handler counts its refused pushes; they equal dropped() and the gaps the consumer sees).
 #include "check.hpp"
 #include "irqio/cortex_m.hpp"
-#include "irqio/cortex_m/cmsdk_dualtimer.hpp"
 #include "irqio/irqio.hpp"
+#include "test_timer.hpp"
 
 namespace {
 
 using namespace irqio;
 using cm_test::report;
-using cortex_m::DualTimer;
+using DualTimer = cm_test::TestTimer;
 
 constexpr uint32_t kInterrupts = 5000;
 constexpr uint32_t kPeriodUs = 40;

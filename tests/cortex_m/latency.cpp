@@ -9,8 +9,8 @@
 // (the Event's inbox node drained, its waiters woken through the run queue).
 #include "check.hpp"
 #include "irqio/cortex_m.hpp"
-#include "irqio/cortex_m/cmsdk_dualtimer.hpp"
 #include "irqio/irqio.hpp"
+#include "test_timer.hpp"
 
 extern "C" [[gnu::noinline, gnu::used]] void irqio_latency_marker() {
     asm volatile("" ::: "memory");
@@ -33,7 +33,7 @@ void on_timer(void*) {
 Task<int> waiter() {
     for (int i = 0; i < kRounds; ++i) {
         g_event.clear();
-        cortex_m::DualTimer::start_oneshot(200, on_timer, nullptr);
+        cm_test::TestTimer::start_oneshot(200, on_timer, nullptr);
         co_await g_event.wait();
         irqio_latency_marker();
     }
@@ -48,7 +48,7 @@ void on_timer(void*) {
 
 Task<int> waiter() {
     for (int i = 0; i < kRounds; ++i) {
-        cortex_m::DualTimer::start_oneshot(200, on_timer, nullptr);
+        cm_test::TestTimer::start_oneshot(200, on_timer, nullptr);
         co_await g_flag.wait();
         irqio_latency_marker();
     }

@@ -3,9 +3,9 @@
 // see docs/porting.md; it also runs as a test (exit 0 after three rounds).
 #include "irqio/core/frame_allocator.hpp"
 #include "irqio/core/task_handle.hpp"
-#include "irqio/cortex_m/cmsdk_dualtimer.hpp"
 #include "irqio/isr/thread_safe_flag.hpp"
 #include "irqio/time.hpp"
+#include "test_timer.hpp"
 
 namespace {
 
@@ -18,7 +18,7 @@ void on_timer(void*) {
 
 irqio::Task<int> blink() {
     for (int i = 0; i < 3; ++i) {
-        irqio::cortex_m::DualTimer::start_oneshot(500, on_timer, nullptr);
+        cm_test::TestTimer::start_oneshot(500, on_timer, nullptr);
         co_await g_flag.wait();
         co_await irqio::sleep_ms(1);
     }

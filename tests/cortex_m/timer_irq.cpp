@@ -6,15 +6,14 @@
 
 #include "check.hpp"
 #include "irqio/cortex_m.hpp"
-#include "irqio/cortex_m/cmsdk_dualtimer.hpp"
 #include "irqio/cortex_m/irq.hpp"
-#include "irqio/cortex_m/mps2_an385.hpp"
 #include "irqio/cortex_m/nvic.hpp"
+#include "test_timer.hpp"
 
 namespace {
 
 using cm_test::report;
-using irqio::cortex_m::DualTimer;
+using DualTimer = cm_test::TestTimer;
 
 irqio::cortex_m::CortexMPort& port() {
     return static_cast<irqio::cortex_m::CortexMPort&>(irqio::port::default_port());
@@ -119,7 +118,7 @@ void test_interrupt_in_the_window() {
     DualTimer::start_oneshot(1'000'000, count_and_notify, nullptr);  // armed, far away
     uint32_t sleeps = port().sleeps();
     CM_CHECK(g_ticks.load() == 0);  // the check: nothing to do, so the loop will sleep
-    irqio::cortex_m::nvic::pend(irqio::cortex_m::board::irq::kDualTimer);
+    cm_test::pend_test_timer_irq();
     irqio::cortex_m::barrier();
     CM_CHECK(g_ticks.load() == 1);  // the handler ran in the window
     port().wait_until(irqio::kNever);

@@ -1,0 +1,12 @@
+# TI LM3S6965 (QEMU lm3s6965evb, Cortex-M3) on the architecture-only port. The core clock at reset
+# is QEMU's: RCC's SYSDIV field is 15, so 200 MHz / 16 = 12.5 MHz (hw/arm/stellaris.c).
+set(IRQIO_BOARD_SOURCES src/board_timer.cpp)
+set(IRQIO_BOARD_LINKER_SCRIPT lm3s6965evb.ld)
+set(IRQIO_BOARD_QEMU_MACHINE lm3s6965evb)
+set(IRQIO_BOARD_CPU cortex-m3)
+set(IRQIO_BOARD_CORE_CLOCK_HZ 12500000)
+set(IRQIO_BOARD_IRQ_LINES 48)
+set(IRQIO_BOARD_TEST_TIMER_HANDLER IRQ19_Handler)
+# QEMU does not model reading the GPTM counter (TAR): the tests use its interrupts only.
+list(APPEND IRQIO_BOARD_DEFINITIONS IRQIO_BOARD_TIMER_HAS_COUNTER=0)
+include(${IRQIO_CORTEX_M_DIR}/cpu/systick_board.cmake)

@@ -1,0 +1,38 @@
+# The tests of a board on the architecture-only port (included by CMakeLists.txt): the core suite,
+# the interrupt stress, the SysTick clock, the minimal program and the interrupt-to-task figure,
+# on the board's own timer (BoardTimer, test_timer.hpp). The machine comes from board.cmake.
+irqio_add_qemu_test(cm_smoke smoke.cpp LIBRARIES cm_test_support TIMEOUT 20)
+irqio_add_qemu_test(cm_exit_code exit_code.cpp TIMEOUT 20 EXPECT_EXIT 42)
+irqio_add_qemu_test(cm_hardfault hardfault.cpp TIMEOUT 20 EXPECT_EXIT 4)
+irqio_add_qemu_test(cm_unexpected_irq unexpected_irq.cpp TIMEOUT 20 EXPECT_EXIT 5)
+irqio_add_qemu_test(cm_fatal fatal.cpp TIMEOUT 20 EXPECT_EXIT 3)
+irqio_add_qemu_test(cm_systick_clock systick_clock.cpp LIBRARIES cm_test_support TIMEOUT 60 ICOUNT)
+irqio_add_qemu_test(cm_timer_irq timer_irq.cpp LIBRARIES cm_test_support TIMEOUT 30 ICOUNT)
+irqio_add_qemu_test(cm_minimal minimal.cpp LIBRARIES irqio cm_test_support TIMEOUT 20 NO_DIAGNOSTICS)
+irqio_add_qemu_test(cm_core core.cpp LIBRARIES irqio cm_test_support TIMEOUT 60 ICOUNT)
+irqio_add_qemu_test(cm_irq_stress irq_stress.cpp LIBRARIES irqio cm_test_support TIMEOUT 60 ICOUNT)
+irqio_add_qemu_test(cm_latency latency.cpp LIBRARIES irqio cm_test_support TIMEOUT 20 ICOUNT)
+
+get_filename_component(_port_dir ${IRQIO_QEMU_RUNNER} DIRECTORY)
+# Minimal program flash: printed per machine (docs/porting.md); the bounds are regression checks a
+# little above today's sizes (link-time optimised or not).
+if(CMAKE_INTERPROCEDURAL_OPTIMIZATION)
+    set(_min_flash 4700)
+else()
+    set(_min_flash 6000)
+endif()
+add_test(NAME cm_minimal_size
+    COMMAND ${IRQIO_PYTHON} ${_port_dir}/size-report.py --max-flash ${_min_flash} --max-ram 688
+        $<TARGET_FILE:cm_minimal>)
+set_tests_properties(cm_minimal_size PROPERTIES LABELS cortex_m)
+# Interrupt entry (the board timer's handler) to the woken task, exact under -icount.
+if(IRQIO_ARM_CPU MATCHES "cortex-m0")
+    set(_latency_max 175)
+else()
+    set(_latency_max 130)
+endif()
+add_test(NAME cm_latency_instructions
+    COMMAND ${IRQIO_PYTHON} ${_port_dir}/measure-latency.py --machine ${IRQIO_QEMU_MACHINE}
+        --handler ${IRQIO_TEST_TIMER_HANDLER} --qemu ${IRQIO_QEMU_SYSTEM_ARM}
+        --max ${_latency_max} $<TARGET_FILE:cm_latency>)
+set_tests_properties(cm_latency_instructions PROPERTIES TIMEOUT 90 LABELS cortex_m)
