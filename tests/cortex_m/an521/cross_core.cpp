@@ -1,0 +1,350 @@
+// A loop on each core of mps2-an521, and every "any" object set on one core and awaited on the
+// other, with exact accounting: a ThreadSafeQueue stream (sequence numbers: none lost, doubled or
+// reordered), a paced Semaphore (as many acquisitions as releases, no extra), a ThreadSafeFlag
+// ping-pong whose setter lands at a swept point of the other core's way to sleep, an Event whose
+// waiters sit on both cores, schedule_on() each way, core 1's timer interrupt feeding core 0, and
+// spawn() onto the other core when the core has it. A busy core must get no doorbell.
+// IRQIO_CROSS_ROUNDS scales the run (cross-core wakes are about 9 per round).
+#include <atomic>
+
+#include "check.hpp"
+#include "irqio/cortex_m.hpp"
+#include "irqio/cortex_m/cmsdk_dualtimer.hpp"
+#include "irqio/cortex_m/cores.hpp"
+#include "irqio/irqio.hpp"
+
+#ifndef IRQIO_CROSS_ROUNDS
+#define IRQIO_CROSS_ROUNDS 20000
+#endif
+#if !defined(IRQIO_CROSS_SPAWN) && __has_include("irqio/core/spawn.hpp")
+#define IRQIO_CROSS_SPAWN 1
+#endif
+
+namespace {
+
+using namespace irqio;
+using cm_test::report;
+namespace sh = cm_test::sh;
+
+constexpr uint32_t kRounds = IRQIO_CROSS_ROUNDS;
+constexpr uint32_t kEventRounds = kRounds / 4;
+constexpr uint32_t kIsrItems = kRounds / 2;
+constexpr uint32_t kLostMs = 5000;  // a wait this long is a lost wake
+
+FramePool<1024, 24> g_pool[2];  // a pool serves one core's task context
+std::atomic<Loop*> g_loop[2];
+std::atomic<bool> g_core1_done{false};
+std::atomic<uint32_t> g_violations{0};
+std::atomic<uint32_t> g_wakes{0};  // cross-core deliveries, counted by the receiver
+
+unsigned core() {
+    return port::core_id();
+}
+
+void violation(const char* what, uint32_t got, uint32_t want) {
+    if (g_violations.fetch_add(1) < 8) {
+        sh::write("VIOLATION core ");
+        sh::write_dec(core());
+        sh::write(": ");
+        sh::write(what);
+        sh::write(" got ");
+        sh::write_dec(got);
+        sh::write(" want ");
+        sh::write_dec(want);
+        sh::write("\n");
+    }
+}
+
+// Busy work of `n` turns: moves a set() to another point of the other core's path.
+void spin(uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i) asm volatile("" ::: "memory");
+}
+
+// ---- a ThreadSafeQueue stream, to core d ----
+// (A queue's waiters belong to one loop, so the producer paces itself with credits for the free
+// slots, which the consumer gives back: a full queue is then a violation.)
+ThreadSafeQueue<uint32_t, 8> g_queue[2];
+Semaphore g_queue_credit[2] = {Semaphore(8), Semaphore(8)};
+
+Task<void> queue_producer(unsigned d) {
+    for (uint32_t i = 0; i < kRounds; ++i) {
+        auto c = co_await wait_for_ms(g_queue_credit[d].acquire(), kLostMs);
+        if (!c.ok()) co_return violation("queue: credit lost", i, kRounds);
+        if (!g_queue[d].try_put(i)) violation("queue: full with a credit", i, kRounds);
+    }
+}
+Task<void> queue_consumer(unsigned d) {
+    for (uint32_t i = 0; i < kRounds; ++i) {
+        auto r = co_await wait_for_ms(g_queue[d].get(), kLostMs);
+        if (!r.ok()) co_return violation("queue: item lost (timed out)", i, i);
+        if (r.value() != i) violation("queue: item out of sequence", r.value(), i);
+        g_queue_credit[d].release();
+        g_wakes.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+// ---- a Semaphore released on one core, acquired on the other; at most 4 ahead (credits that
+// the acquirer gives back: cross-core wakes the other way) ----
+Semaphore g_sem[2];
+Semaphore g_sem_credit[2] = {Semaphore(4), Semaphore(4)};
+std::atomic<uint32_t> g_acquired[2];
+
+Task<void> sem_releaser(unsigned d) {
+    for (uint32_t i = 0; i < kRounds; ++i) {
+        auto c = co_await wait_for_ms(g_sem_credit[d].acquire(), kLostMs);
+        if (!c.ok()) co_return violation("semaphore: credit lost", i, kRounds);
+        g_sem[d].release();
+    }
+}
+Task<void> sem_acquirer(unsigned d) {
+    for (uint32_t i = 0; i < kRounds; ++i) {
+        auto r = co_await wait_for_ms(g_sem[d].acquire(), kLostMs);
+        if (!r.ok()) co_return violation("semaphore: release lost", i, kRounds);
+        g_acquired[d].fetch_add(1);
+        g_sem_credit[d].release();
+        g_wakes.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (g_sem[d].try_acquire()) violation("semaphore: an extra unit", 1, 0);
+}
+
+// ---- ThreadSafeFlag ping-pong: the set lands at a swept point of the other core's sleep ----
+ThreadSafeFlag g_flag[2];
+
+Task<void> flag_player(unsigned me) {
+    const unsigned other = 1 - me;
+    for (uint32_t r = 0; r < kRounds; ++r) {
+        if (me == 0) {
+            spin(r % 97);
+            g_flag[other].set();
+        }
+        auto got = co_await wait_for_ms(g_flag[me].wait(), kLostMs);
+        if (!got.ok()) co_return violation("flag: wake lost", r, kRounds);
+        g_wakes.fetch_add(1, std::memory_order_relaxed);
+        if (me == 1) {
+            spin(r % 89);
+            g_flag[other].set();
+        }
+    }
+}
+
+// ---- an Event with a waiter on each core, set by a task of core 1 ----
+// Round r sets g_event[r % 2]; the other one, which both waiters have left, is cleared first.
+Event g_event[2];
+Semaphore g_event_ack;  // each waiter, each round
+std::atomic<uint32_t> g_event_seen[2];
+
+Task<void> event_setter() {
+    for (uint32_t r = 1; r <= kEventRounds; ++r) {
+        g_event[(r + 1) % 2].clear();
+        g_event[r % 2].set();
+        for (int k = 0; k < 2; ++k) {
+            auto a = co_await wait_for_ms(g_event_ack.acquire(), kLostMs);
+            if (!a.ok()) co_return violation("event: acknowledgement lost", r, kEventRounds);
+        }
+    }
+}
+Task<void> event_waiter() {
+    const unsigned me = core();
+    for (uint32_t r = 1; r <= kEventRounds; ++r) {
+        auto w = co_await wait_for_ms(g_event[r % 2].wait(), kLostMs);
+        if (!w.ok()) co_return violation("event: waiter not woken", r, me);
+        g_event_seen[me].fetch_add(1);
+        if (me == 0) g_wakes.fetch_add(1, std::memory_order_relaxed);
+        g_event_ack.release();
+    }
+}
+
+// ---- schedule_on() each way ----
+std::atomic<uint32_t> g_scheduled_ran[2];
+Semaphore g_schedule_credit[2] = {Semaphore(4), Semaphore(4)};  // under the ring's depth (8)
+void scheduled(void* target) {
+    const unsigned d = static_cast<unsigned>(reinterpret_cast<uintptr_t>(target));
+    if (core() != d) violation("schedule_on: ran on the wrong core", core(), d);
+    g_scheduled_ran[d].fetch_add(1);
+    g_schedule_credit[d].release();
+    g_wakes.fetch_add(1, std::memory_order_relaxed);
+}
+Task<void> scheduler(unsigned d) {
+    void* arg = reinterpret_cast<void*>(uintptr_t{d});
+    for (uint32_t i = 0; i < kRounds; ++i) {
+        auto c = co_await wait_for_ms(g_schedule_credit[d].acquire(), kLostMs);
+        if (!c.ok()) co_return violation("schedule_on: callback lost", i, kRounds);
+        if (!schedule_on(*g_loop[d].load(), scheduled, arg))
+            violation("schedule_on: refused below its depth", i, 0);
+    }
+}
+Task<void> schedule_watch(unsigned d) {
+    uint32_t last = 0;
+    uint32_t still = 0;
+    while (g_scheduled_ran[d].load() < kRounds) {
+        co_await sleep_ms(10);
+        uint32_t now = g_scheduled_ran[d].load();
+        if (now == last && ++still * 10 > kLostMs)
+            co_return violation("schedule_on: lost", now, kRounds);
+        if (now != last) still = 0;
+        last = now;
+    }
+    if (g_scheduled_ran[d].load() != kRounds)
+        violation("schedule_on: extra", g_scheduled_ran[d].load(), kRounds);
+}
+
+// ---- core 1's timer interrupt feeds core 0: a queue stream and a paced semaphore ----
+ThreadSafeQueue<uint32_t, 8> g_isr_queue;
+Semaphore g_isr_sem;
+std::atomic<uint32_t> g_isr_sent{0}, g_isr_released{0}, g_isr_acquired{0};
+
+void on_core1_timer(void*) {
+    const uint32_t n = g_isr_sent.load(std::memory_order_relaxed);
+    if (n < kIsrItems && g_isr_queue.try_put(n)) g_isr_sent.store(n + 1, std::memory_order_relaxed);
+    const uint32_t rel = g_isr_released.load(std::memory_order_relaxed);
+    if (rel < kIsrItems && rel - g_isr_acquired.load() < 4) {
+        g_isr_sem.release();
+        g_isr_released.store(rel + 1, std::memory_order_relaxed);
+    }
+    if (g_isr_sent.load(std::memory_order_relaxed) == kIsrItems && rel == kIsrItems)
+        cortex_m::DualTimer::stop();  // from the handler: no interrupt after the last one
+}
+Task<void> isr_queue_consumer() {
+    for (uint32_t i = 0; i < kIsrItems; ++i) {
+        auto r = co_await wait_for_ms(g_isr_queue.get(), kLostMs);
+        if (!r.ok()) co_return violation("interrupt queue: item lost", i, kIsrItems);
+        if (r.value() != i) violation("interrupt queue: out of sequence", r.value(), i);
+        g_wakes.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+Task<void> isr_sem_acquirer() {
+    for (uint32_t i = 0; i < kIsrItems; ++i) {
+        auto r = co_await wait_for_ms(g_isr_sem.acquire(), kLostMs);
+        if (!r.ok()) co_return violation("interrupt semaphore: release lost", i, kIsrItems);
+        g_isr_acquired.fetch_add(1);
+        g_wakes.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (g_isr_sem.try_acquire()) violation("interrupt semaphore: an extra unit", 1, 0);
+}
+
+// ---- a busy core gets no doorbell ----
+Semaphore g_busy_phase;
+Semaphore g_busy_sem;
+Task<void> busy_receiver() {  // core 0: a task stays ready, so the loop never sleeps
+    bool stop = false;
+    TaskHandle<void> hog = create_task([](bool* s) -> Task<void> {
+        while (!*s) co_await sleep_ms(0);
+    }(&stop));
+    const uint32_t bells = cortex_m::CortexMPort::of_core(0).doorbells();
+    g_busy_phase.release();
+    for (uint32_t i = 0; i < 1000; ++i) co_await g_busy_sem.acquire();
+    const uint32_t rung = cortex_m::CortexMPort::of_core(0).doorbells() - bells;
+    stop = true;
+    co_await hog;
+    report("busy core 0: doorbells rung for 1000 cross-core releases", rung);
+    if (rung != 0) violation("busy core: doorbell rung", rung, 0);
+}
+Task<void> busy_sender() {  // core 1
+    co_await g_busy_phase.acquire();
+    for (uint32_t i = 0; i < 1000; ++i) {
+        g_busy_sem.release();
+        if (i % 8 == 7) co_await sleep_ms(0);
+    }
+}
+
+#if IRQIO_CROSS_SPAWN
+// ---- spawn() onto the other core ----
+Task<unsigned> where_am_i() {
+    co_await sleep_ms(0);
+    co_return core();
+}
+Task<void> spawner(unsigned d) {
+    for (uint32_t i = 0; i < 200; ++i) {
+        auto h = spawn(*g_loop[d].load(), where_am_i());
+        auto r = co_await wait_for_ms(h, kLostMs);
+        if (!r.ok() || r.value() != d)
+            violation("spawn: not run on the other core", i, d);
+        else
+            g_wakes.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+#endif
+
+Semaphore g_up[2];
+Task<void> both_loops_up() {  // waits, without spinning: -icount switches cores only at a wait
+    g_up[1 - core()].release();
+    co_await g_up[core()].acquire();
+}
+
+Task<int> main1() {
+    co_await both_loops_up();
+    cortex_m::DualTimer::start_periodic(20, on_core1_timer, nullptr);  // on core 1's NVIC
+    TaskGroup g;
+    g.create_task(queue_producer(0));
+    g.create_task(queue_consumer(1));
+    g.create_task(sem_releaser(0));
+    g.create_task(sem_acquirer(1));
+    g.create_task(flag_player(1));
+    g.create_task(event_setter());
+    g.create_task(event_waiter());
+    g.create_task(scheduler(0));
+    g.create_task(schedule_watch(1));
+#if IRQIO_CROSS_SPAWN
+    g.create_task(spawner(0));
+#endif
+    co_await g.join();
+    co_await busy_sender();
+    co_return 0;
+}
+
+void core1_entry(void*) {
+    if (core() != 1) violation("core 1 reads another core_id", core(), 1);
+    set_frame_allocator(&g_pool[1]);
+    run(main1(), [](Loop& l) { g_loop[1].store(&l); });
+    g_core1_done.store(true);
+}
+
+Task<int> main0() {
+    co_await both_loops_up();
+    const uint32_t t0 = ticks_ms();
+    TaskGroup g;
+    g.create_task(queue_producer(1));
+    g.create_task(queue_consumer(0));
+    g.create_task(sem_releaser(1));
+    g.create_task(sem_acquirer(0));
+    g.create_task(flag_player(0));
+    g.create_task(event_waiter());
+    g.create_task(scheduler(1));
+    g.create_task(schedule_watch(0));
+    g.create_task(isr_queue_consumer());
+    g.create_task(isr_sem_acquirer());
+#if IRQIO_CROSS_SPAWN
+    g.create_task(spawner(1));
+#endif
+    co_await g.join();
+    co_await busy_receiver();
+    const uint32_t ms = static_cast<uint32_t>(ticks_diff(ticks_ms(), t0));
+    while (!g_core1_done.load()) co_await sleep_ms(1);
+    report("rounds", kRounds);
+    report("frames refused core 0 / core 1", g_pool[0].refused() * 1000 + g_pool[1].refused());
+    report("cross-core wakes", g_wakes.load());
+    report("event rounds seen by core 0 / core 1",
+           g_event_seen[0].load() * 1000000ull + g_event_seen[1].load());
+    report("doorbells rung to core 0", cortex_m::CortexMPort::of_core(0).doorbells());
+    report("doorbells rung to core 1", cortex_m::CortexMPort::of_core(1).doorbells());
+    report("sleeps core 0", cortex_m::CortexMPort::of_core(0).sleeps());
+    report("sleeps core 1", cortex_m::CortexMPort::of_core(1).sleeps());
+    report("interrupt queue drops (full, retried)", g_isr_queue.dropped());
+    report("elapsed ms (virtual under -icount)", ms);
+    co_return 0;
+}
+
+}  // namespace
+
+int main() {
+    set_frame_allocator(&g_pool[0]);
+    cortex_m::start_core1(core1_entry, nullptr);
+    run(main0(), [](Loop& l) { g_loop[0].store(&l); });
+    CM_CHECK(g_event_seen[0].load() == kEventRounds && g_event_seen[1].load() == kEventRounds);
+    if (g_violations.load() != 0) {
+        report("violations", g_violations.load());
+        return 1;
+    }
+    sh::write("PASS\n");
+    return 0;
+}
