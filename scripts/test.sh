@@ -27,6 +27,17 @@ if [ -f tests/cortex_m/CMakeLists.txt ] && [ "${IRQIO_SKIP_CORTEX_M:-0}" != 1 ];
         cmake --build "$dir" -j "$jobs"
         ctest --test-dir "$dir" --output-on-failure -j "$jobs"
     done
+    # The dual Cortex-M33 of mps2-an521 (SSE-200), a loop per core: the core tests on core 0 and
+    # the cross-core storm on both, with real parallelism (multi-threaded TCG) and with -icount.
+    echo "=== Cortex-M (two cortex-m33, mps2-an521 under QEMU)"
+    dir="build/cortex-m33-an521"
+    an521_tests="cm_smoke cm_core cm_irq_stress cm_clock cm_timer_irq cm_cross_core cm_cross_core_icount"
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/arm-none-eabi.cmake" \
+        -DIRQIO_ARM_CPU=cortex-m33 -DIRQIO_CORTEX_M_BOARD=mps2_an521 >/dev/null
+    # shellcheck disable=SC2086
+    cmake --build "$dir" -j "$jobs" --target $an521_tests
+    ctest --test-dir "$dir" --output-on-failure -j "$jobs" -R \
+        '^(cm_smoke|cm_core|cm_irq_stress|cm_clock|cm_timer_irq|cm_cross_core_parallel|cm_cross_core_icount)$'
 fi
 # The mutation catalogue of the wake path (tools/mutants/catalogue.py): the cheap mutants by
 # default (about a minute), every one with IRQIO_MUTANTS=all (under 15 minutes on 2 cores), none
