@@ -65,6 +65,7 @@ TaskBase* Loop::spawn(TaskBase* t, Priority prio, TaskBase** owner) noexcept {
     t->flags |= detail::kRoot;
     if (prio == Priority::high) t->flags |= detail::kHigh;
     link_task(owner ? owner : &tasks_, t);
+    trace::task_created(t, running_);
     ++live_tasks_;
     t->resume = t->frame_handle();
     make_ready(t, false);
@@ -113,8 +114,10 @@ void Loop::step(TaskBase* t) noexcept {
     running_ = t;
     t->flags = f | detail::kRunning;
     ++stats_.steps;
+    trace::task_run(t);
     t->resume.resume();
     running_ = nullptr;
+    trace::task_suspended(t);
     const uint16_t after = t->flags & ~detail::kRunning;
     t->flags = after;
     if ((after & detail::kDone) ||
@@ -126,6 +129,7 @@ void Loop::complete(TaskBase* t) noexcept {
     const bool finished = t->has(detail::kDone);
     t->flags |= detail::kDone;
     if (!finished && t->error() == Error::none) t->set_error(Error::cancelled);
+    trace::task_done(t, finished);
     add_task_ref(t);  // keep the header while cleanup runs and awaiters are told
     unlink_task(t);
     --live_tasks_;
@@ -166,6 +170,7 @@ void Loop::drain_local() noexcept {
 }
 
 void Loop::act_on(detail::InboxNode* n) noexcept {
+    trace::drain(n);
     if (n->drain)
         n->drain(n);
     else
@@ -202,6 +207,7 @@ TaskBase* Loop::take_lone_wake() noexcept {
     detail::store_sc(w->queued, 0);
     ++stats_.inbox_nodes;
     TaskBase* t = w->task;
+    trace::lone_wake(w, t);
     w->task = nullptr;
     return t;
 }
@@ -222,6 +228,7 @@ void Loop::fire_timers() noexcept {
         if (top->deadline > now) break;
         timers_.pop();
         ++stats_.timers_fired;
+        trace::timer_fired(top);
         if (top->kind == detail::TimerNode::wake_task) {
             make_ready(top->task, false);
         } else {

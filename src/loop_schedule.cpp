@@ -7,6 +7,7 @@ namespace irqio {
 bool Loop::schedule(void (*fn)(void*), void* arg) noexcept {
     if (!callbacks_.push(Callback{fn, arg})) {
         detail::atomic_fetch_add(schedule_dropped_, uint32_t{1});
+        trace::schedule_overflow(this, fn);
         return false;
     }
     post(&callback_node_);

@@ -4,6 +4,7 @@
 #include "irqio/core/loop.hpp"
 #include "irqio/core/task.hpp"
 #include "irqio/core/task_handle.hpp"
+#include "irqio/core/trace.hpp"
 #include "irqio/io/stream_reader.hpp"
 #include "irqio/io/stream_writer.hpp"
 #include "irqio/io/transport.hpp"

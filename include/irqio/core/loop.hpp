@@ -14,6 +14,7 @@
 #include "irqio/core/per_core.hpp"
 #include "irqio/core/run_queue.hpp"
 #include "irqio/core/step_hook.hpp"
+#include "irqio/core/trace.hpp"
 #include "irqio/core/task.hpp"
 #include "irqio/core/timer_heap.hpp"
 #include "irqio/core/wait_list.hpp"
@@ -75,6 +76,7 @@ class Loop : private detail::ScheduleDoor {
         const uint16_t f = t->flags;
         if (f & (detail::kQueued | detail::kDone)) return;
         t->flags = f | detail::kQueued;
+        trace::task_woken(t, running_);
         detail::step_hook(detail::StepPoint::run_queue_push);
         ready_.push(t, high || (f & detail::kHigh));
     }
@@ -105,11 +107,13 @@ class Loop : private detail::ScheduleDoor {
     // loop acts at once, as the drain would.)
     // (tools/model/wake.pml: event_set, the ring: local lane, or the inbox)
     IRQIO_INLINE void signal(detail::InboxNode* n) noexcept {
+        trace::signal(n, this);
         if (!signal_here(n, [this, n] { act_on(n); })) post(n);
     }
     // Any context: queues the TaskWake of a waiter the caller has just claimed (so only it posts).
     // (tools/model/wake.pml: flag_set, after the exchange that found the waiter)
     IRQIO_INLINE void post_wake(detail::TaskWake* w) noexcept {
+        trace::signal(w, this);
         if (signal_here(w, [this, w] { take_wake(w); })) return;
         inbox_.push(w);  // claimed by the caller: no other context can be posting it
         wake_sleeper();

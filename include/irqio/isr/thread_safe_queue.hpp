@@ -30,8 +30,10 @@ class ThreadSafeQueue : private detail::Doorbell {
     bool try_put(const T& v) noexcept {
         if (!ring_.push(v)) {
             detail::atomic_fetch_add(dropped_, uint32_t{1});
+            trace::queue_drop(this);
             return false;
         }
+        trace::queue_depth(this);
         if (detail::load_sc(want_) & kWantData) signal();
         return true;
     }
@@ -47,6 +49,7 @@ class ThreadSafeQueue : private detail::Doorbell {
             v->~T();
             return Error::empty;
         }
+        trace::queue_depth(this);
         if (detail::load_sc(want_) & kWantSpace) signal();
         Result<T> r(std::move(*v));
         v->~T();

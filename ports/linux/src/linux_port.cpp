@@ -130,4 +130,13 @@ void fatal(const char* what, const char* file, int line) noexcept {
     abort();
 }
 
+#if IRQIO_TRACE
+// The trace's clock (core/trace.hpp): nanoseconds, since a task switch takes a few of them.
+uint64_t trace_clock_ns() noexcept {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+#endif
+
 }  // namespace irqio::port

@@ -8,6 +8,7 @@
 
 #include <atomic>
 
+#include "irqio/core/trace.hpp"
 #include "irqio/isr/isr_scope.hpp"
 #include "irqio/linux.hpp"
 
@@ -25,6 +26,7 @@ void trampoline(int signo) {
     int saved = errno;
     {
         IsrScope scope;
+        IRQIO_TRACE_IRQ(0x200u + static_cast<uint32_t>(signo));
         SignalHandler fn = g_slots[signo].fn.load(std::memory_order_acquire);
         if (fn) fn(signo, g_slots[signo].ctx.load(std::memory_order_relaxed));
     }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "irqio/config.hpp"
+#include "irqio/core/trace.hpp"
 #include "irqio/linux.hpp"
 
 namespace irqio::sim {
@@ -122,6 +123,7 @@ void IrqController::dispatch() noexcept {
         if (static_cast<uint32_t>(depth_) > max_depth_.load(std::memory_order_relaxed))
             max_depth_.store(static_cast<uint32_t>(depth_), std::memory_order_relaxed);
         lines_[best].count.fetch_add(1, std::memory_order_relaxed);
+        IRQIO_TRACE_IRQ(0x100u + static_cast<uint32_t>(best));
         IrqTraceHook trace = trace_.load(std::memory_order_acquire);
         uint64_t t0 = trace ? mono_us() : 0;
         // Let more urgent lines preempt this handler: unblock our signal while it runs.
