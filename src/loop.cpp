@@ -27,8 +27,10 @@ void unlink_task(TaskBase* t) noexcept {
 }
 }  // namespace
 
-Loop::Loop(Port& port) noexcept : port_(port), irq_wakes_idle_(port.wakes_on_interrupt()) {
-    IRQIO_ASSERT(!IRQIO_SINGLE_THREAD || irq_wakes_idle_,
+Loop::Loop(Port& port) noexcept
+    : port_(port),
+      wake_mode_(port.wakes_on_interrupt() ? WakeMode::irq_ends_wait : WakeMode::notify_sleeper) {
+    IRQIO_ASSERT(!IRQIO_SINGLE_THREAD || wake_mode_ == WakeMode::irq_ends_wait,
                  "a bare-metal port must end wait_until on any interrupt");
     // A weak reference: a program that never calls schedule() links no callback ring code.
     callback_node_.drain = &detail::drain_schedule_ring;
@@ -62,6 +64,9 @@ void Loop::remove_timer(detail::TimerNode* n) noexcept {
 }
 
 TaskBase* Loop::spawn(TaskBase* t, Priority prio, TaskBase** owner) noexcept {
+    IRQIO_ASSERT(!is_level() || t->alloc_id != 0,
+                 "a task of an interrupt level needs its frame from a FramePool (no heap in a "
+                 "handler)");
     t->flags |= detail::kRoot;
     if (prio == Priority::high) t->flags |= detail::kHigh;
     link_task(owner ? owner : &tasks_, t);
@@ -143,7 +148,10 @@ void Loop::complete(TaskBase* t) noexcept {
     for (detail::WaitNode* w = tail; w;) {
         detail::WaitNode* prev = w->prev;
         w->next = w->prev = nullptr;
-        detail::wake(w);
+        if (w->task)
+            detail::wake(w);
+        else
+            static_cast<detail::CompletionHook*>(w)->on_complete(w, t);  // spawn() from elsewhere
         w = prev;
     }
     detail::drop_task_ref(t);
@@ -215,10 +223,21 @@ TaskBase* Loop::take_lone_wake() noexcept {
 void Loop::post(detail::InboxNode* n) noexcept {
     if (inbox_.post(n)) wake_sleeper();  // (not again when it is already on its way)
 }
+bool Loop::post_counted(detail::InboxNode* n) noexcept {
+    if (!inbox_.post(n)) return false;
+    wake_sleeper();
+    return true;
+}
 
 void Loop::wake_sleeper() noexcept {
     if (irq_wakes_idle())
         return;  // the loop looks for work with interrupts masked before it sleeps
+    if (IRQIO_LEVELS && wake_mode_ == WakeMode::pend_level) {
+        // A level never sleeps, so there is no handshake: its interrupt is pended (one store on
+        // Cortex-M) and runs the level before a lower context goes on, or once the level returns.
+        port_.notify();
+        return;
+    }
     if (detail::load_sc(sleeping_) && detail::atomic_exchange(sleeping_, false)) port_.notify();
 }
 

@@ -54,6 +54,13 @@
 #define IRQIO_THREAD_LOCAL thread_local
 #endif
 
+// Interrupt levels (InterruptLoop: a loop whose tasks run inside a software-triggered interrupt).
+// On bare metal, 0 lets the loop's wake path fold "any interrupt ends the wait" to a constant,
+// which saves a load and a branch on it; a program without levels may set it.
+#ifndef IRQIO_LEVELS
+#define IRQIO_LEVELS 1
+#endif
+
 // How many FrameAllocators (pools) a program may create; each costs a pointer of RAM.
 // 32-bit targets keep the id in 3 bits of the task header: at most 7 there.
 #ifndef IRQIO_MAX_FRAME_ALLOCATORS

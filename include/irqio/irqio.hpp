@@ -1,7 +1,9 @@
 // The umbrella header: every portable part of irqio.
 #pragma once
 #include "irqio/core/frame_allocator.hpp"
+#include "irqio/core/interrupt_loop.hpp"
 #include "irqio/core/loop.hpp"
+#include "irqio/core/spawn.hpp"
 #include "irqio/core/task.hpp"
 #include "irqio/core/task_handle.hpp"
 #include "irqio/core/trace.hpp"

@@ -55,6 +55,8 @@ Port& default_port() noexcept;
 // IRQIO_PORT_INLINE_HEADER (a quoted header name) for a header that defines, in irqio::port,
 //   inline constexpr bool kHandlerKnown;  // true: in_handler() is exact; false: only a hint
 //   IRQIO_INLINE bool in_handler() noexcept;  // any context: the caller runs in a handler
+//   IRQIO_INLINE uintptr_t context() noexcept;  // any context: which handler (0: none), so an
+//                                              // interrupt level's loop knows its own context
 //   IRQIO_INLINE void cpu_relax() noexcept;   // one turn of a busy-wait (a pause, or nothing)
 // so the core stays free of CPU code. Without it they are link-time hooks like the ones above.
 #ifdef IRQIO_PORT_INLINE_HEADER
@@ -63,6 +65,7 @@ Port& default_port() noexcept;
 namespace irqio::port {
 inline constexpr bool kHandlerKnown = false;
 bool in_handler() noexcept;
+uintptr_t context() noexcept;
 void cpu_relax() noexcept;
 }  // namespace irqio::port
 #endif

@@ -2,13 +2,18 @@
 // programs. Frames remember their allocator by a one-byte id, so a frame is always returned where
 // it came from.
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
 #include "irqio/config.hpp"
+#include "irqio/core/atomic_ops.hpp"
+#include "irqio/core/per_core.hpp"
 
 namespace irqio {
+class Loop;
 namespace detail {
+extern constinit IRQIO_THREAD_LOCAL PerContext<Loop*> tls_loop;  // core/per_core.hpp: per core with IRQIO_CORES > 1
 void* allocate_frame_block(std::size_t bytes, uint8_t& alloc_id) noexcept;
 void free_frame_block(void* p, uint8_t alloc_id) noexcept;
 }  // namespace detail
@@ -51,8 +56,10 @@ class FrameAllocatorScope {
     FrameAllocator* prev_;
 };
 
-// Count blocks of BlockBytes each, in static storage. Task context of one thread only.
-// A frame larger than a block is refused (no_memory), never truncated.
+// Count blocks of BlockBytes each, in static storage. A frame larger than a block is refused
+// (no_memory), never truncated. allocate() in the task context of one loop at a time (asserted
+// while it has blocks out); deallocate() from any context, since a task spawned onto another loop
+// (a thread, an interrupt level) ends there: those blocks come back through a lock-free stack.
 template <std::size_t BlockBytes, std::size_t Count>
 class FramePool final : public FrameAllocator {
     static_assert(BlockBytes >= sizeof(void*) && BlockBytes % 16 == 0, "blocks are 16-byte units");
@@ -60,8 +67,14 @@ class FramePool final : public FrameAllocator {
   public:
     constexpr FramePool() noexcept = default;
     void* allocate(std::size_t bytes) noexcept override {
+        Loop* l = detail::tls_loop;
+        IRQIO_ASSERT(l == owner_ || used() == 0 || !l || !owner_,
+                     "a FramePool allocates in one loop's task context (one pool per level)");
+        if (l) owner_ = l;
         void* b = nullptr;
         if (bytes <= BlockBytes) {
+            if (!free_ && detail::load_acquire(returned_))
+                free_ = detail::atomic_exchange(returned_, static_cast<Link*>(nullptr));
             if (free_) {
                 b = free_;
                 free_ = free_->next;
@@ -73,15 +86,21 @@ class FramePool final : public FrameAllocator {
             ++refused_;
             return nullptr;
         }
-        ++used_;
-        if (used_ > high_water_) high_water_ = used_;
+        ++handed_out_;
+        if (used() > high_water_) high_water_ = used();
         return b;
     }
+    // Any context.
     void deallocate(void* p) noexcept override {
-        push(p);
-        --used_;
+        Link* l = static_cast<Link*>(p);
+        Link* head = returned_.load(std::memory_order_relaxed);
+        do l->next = head;
+        while (!detail::atomic_cas(returned_, head, l));
+        detail::atomic_fetch_add(given_back_, std::size_t{1});
     }
-    std::size_t used() const noexcept { return used_; }
+    std::size_t used() const noexcept {
+        return handed_out_ - given_back_.load(std::memory_order_acquire);
+    }
     std::size_t high_water() const noexcept { return high_water_; }
     std::size_t refused() const noexcept { return refused_; }
     static constexpr std::size_t capacity() noexcept { return Count; }
@@ -91,15 +110,13 @@ class FramePool final : public FrameAllocator {
     struct Link {
         Link* next;
     };
-    void push(void* p) noexcept {
-        Link* l = static_cast<Link*>(p);
-        l->next = free_;
-        free_ = l;
-    }
     alignas(16) unsigned char storage_[Count][BlockBytes];
-    Link* free_ = nullptr;
+    Link* free_ = nullptr;                  // the allocating context's own
+    std::atomic<Link*> returned_{nullptr};  // pushed by deallocate() from any context
+    Loop* owner_ = nullptr;                 // the loop that allocates (while blocks are out)
     std::size_t carved_ = 0;
-    std::size_t used_ = 0, high_water_ = 0, refused_ = 0;
+    std::size_t handed_out_ = 0, high_water_ = 0, refused_ = 0;
+    std::atomic<std::size_t> given_back_{0};
 };
 
 }  // namespace irqio

@@ -119,8 +119,10 @@ class Loop : private detail::ScheduleDoor {
         wake_sleeper();
     }
     // Any context: the inbox path of signal() (always a read-modify-write; notifies the port only
-    // if the loop may be asleep).
+    // if the loop may be asleep). post_counted() also says whether this call queued `n` (false:
+    // it was queued already), for owners whose queued node holds a reference.
     void post(detail::InboxNode* n) noexcept;
+    bool post_counted(detail::InboxNode* n) noexcept;
     // Any context: run fn(arg) soon in task context, FIFO; false when the ring is full.
     bool schedule(void (*fn)(void*), void* arg) noexcept;
     void hold_callbacks() noexcept { ++callback_holds_; }
@@ -129,9 +131,12 @@ class Loop : private detail::ScheduleDoor {
     // That is task context or a handler the port cannot tell from it (a signal handler on a hosted
     // port): code that must be safe from both uses it to pick the local lane, never to decide that
     // it may touch task-context state.
+    // (An interrupt level's "thread" is its own handler: `ctx_` is the context its tasks run in.)
     IRQIO_INLINE bool on_loop_thread() const noexcept {
-        return !port::in_handler() && detail::tls_loop == this;
+        return port::context() == ctx_ && detail::tls_loop == this;
     }
+    // Whether this loop is an interrupt level (InterruptLoop): it never sleeps, a wake pends it.
+    bool is_level() const noexcept { return wake_mode_ == WakeMode::pend_level; }
 
     // Task context: an object that is about to be destroyed while a handler's mark for it still
     // sits in the inbox (or the local lane) lets the loop act on it now, so neither ever holds a
@@ -155,6 +160,15 @@ class Loop : private detail::ScheduleDoor {
     bool wake_pending() const noexcept {
         return !inbox_.empty() || !local_.empty() || !ready_.empty();
     }
+
+  protected:
+    // An interrupt level (core/interrupt_loop.hpp): built on a port whose notify() pends its
+    // interrupt; serve_level() is what that interrupt's handler runs.
+    struct LevelTag {};
+    Loop(Port& port, LevelTag) noexcept;
+    // The level's handler: runs until nothing is ready, never sleeps; returns the earliest
+    // deadline (kNever: none). Defined in src/interrupt_loop.cpp (linked only if levels are used).
+    uint64_t serve_level() noexcept;
 
   private:
     struct Callback {
@@ -182,7 +196,9 @@ class Loop : private detail::ScheduleDoor {
             return true;
         } else {
             (void)now;
-            if (!local_.push(n)) return false;
+            // A level's handler cannot tell a raw handler nested in it from its own tasks, and it
+            // returns without sleeping: the inbox path pends it again, the lane would not.
+            if (is_level() || !local_.push(n)) return false;
             after_local_push();
             return true;
         }
@@ -215,9 +231,16 @@ class Loop : private detail::ScheduleDoor {
     std::size_t live_tasks_ = 0;
     uint32_t callback_holds_ = 0;
     bool in_callbacks_ = false;
-    const bool irq_wakes_idle_;  // the port's wait ends on any interrupt, even while masked
-    // Bare metal has no other wakers than interrupts: its ports must wake on them (asserted).
-    bool irq_wakes_idle() const noexcept { return IRQIO_SINGLE_THREAD || irq_wakes_idle_; }
+    // How a waker makes sure the loop sees its wake: nothing (any interrupt ends the port's wait,
+    // even while masked), the sleeping_ handshake and notify(), or pending the level's interrupt.
+    enum class WakeMode : uint8_t { irq_ends_wait, notify_sleeper, pend_level };
+    const WakeMode wake_mode_;
+    // Bare metal has no other wakers than interrupts: its ports must wake on them (asserted). The
+    // test folds to a constant there unless interrupt levels are built in.
+    bool irq_wakes_idle() const noexcept {
+        return (IRQIO_SINGLE_THREAD && !IRQIO_LEVELS) || wake_mode_ == WakeMode::irq_ends_wait;
+    }
+    uintptr_t ctx_ = 0;  // port::context() of this loop's tasks (0: thread mode / no handler)
     std::atomic<bool> sleeping_{false};
     detail::MpmcRing<Callback, IRQIO_SCHEDULE_DEPTH> callbacks_;
     std::atomic<uint32_t> schedule_dropped_{0};  // bumped by schedule() in any context

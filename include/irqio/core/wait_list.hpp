@@ -17,6 +17,12 @@ struct WaitNode {
     uint32_t gen = 0;  // the owner's own use (it fills padding on 64-bit): an Event's set count
 };
 
+// A completion watcher with no task: Loop::complete() calls on_complete(node, task) instead of
+// waking one (how a task started by spawn() from another loop tells that loop it is done).
+struct CompletionHook : WaitNode {
+    void (*on_complete)(WaitNode* self, TaskBase* finished) noexcept = nullptr;
+};
+
 class WaitList {
   public:
     bool empty() const noexcept { return head_ == nullptr; }

@@ -178,11 +178,11 @@ class WaitForHandle {
     WaitForHandle(WaitForHandle&& o) noexcept : h_(o.h_), us_(o.us_) {}
     ~WaitForHandle() {
         timer_.disarm();
-        if (node_.state == WaitNode::linked) unawait_task(h_.base(), &node_);
+        if (node_.state == WaitNode::linked) h_.unlink_awaiter(&node_);
     }
     bool await_ready() const noexcept { return h_.done(); }
     void await_suspend(std::coroutine_handle<> h) noexcept {
-        await_task(h_.base(), &node_, h);
+        h_.link_awaiter(&node_, h);
         timer_.arm(this, us_, &WaitForHandle::expire);
     }
     result_type await_resume() noexcept {

@@ -19,6 +19,12 @@ IRQIO_INLINE bool in_handler() noexcept {
     return detail::isr_depth != 0;
 }
 
+// The handler nesting depth (IsrScopes open): an interrupt level of the virtual board runs its
+// tasks at the depth of its line's handler, so a handler nested in it differs.
+IRQIO_INLINE uintptr_t context() noexcept {
+    return detail::isr_depth;
+}
+
 IRQIO_INLINE void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();  // tells the core (and its hyperthread sibling) that this is a spin

@@ -16,6 +16,11 @@ IRQIO_INLINE bool in_handler() noexcept {
     return cortex_m::active_exception() != 0;
 }
 
+// The active exception number: an interrupt level's loop runs its tasks at its own IRQ's.
+IRQIO_INLINE uintptr_t context() noexcept {
+    return cortex_m::active_exception();
+}
+
 // A busy-wait on one core only waits for a handler to change memory: a compiler barrier, so the
 // spinning code reloads what it tests.
 IRQIO_INLINE void cpu_relax() noexcept {
