@@ -2,6 +2,7 @@
 // with the right causes, as many times as the loop's own counters say, and counts what it lost.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <stdlib.h>
 
 #include <atomic>
 #include <string>
@@ -170,6 +171,12 @@ TEST(Trace, WakesNameTheirCause) {
         co_await w;
     }());
     linux_port::detach_signal(SIGUSR1);
+    // tests/trace_tool_check.py converts this recording with the host tool.
+    if (const char* out = getenv("IRQIO_TRACE_TEST_OUT")) {
+        trace::set_name(g_waiter, "waiter");
+        trace::set_name(0x200 + SIGUSR1, "SIGUSR1");
+        ASSERT_TRUE(linux_port::write_trace(out));
+    }
     auto v = events();
     // Its creation (by the main task), then the four sets.
     EXPECT_EQ(wake_causes(v, g_waiter),
