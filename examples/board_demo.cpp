@@ -6,11 +6,12 @@
 // core) through a ThreadSafeQueue; a sensor is read over I2C; the DAC plays a tone. A one-screen
 // status updates live, and the run ends by itself with a summary.
 //
-//   board_demo [--seconds 5] [--blocking] [--adc-rate 10000] [--adc-blocks 2] [--trace out.json]
+//   board_demo [--seconds 5] [--blocking] [--adc-rate 10000] [--adc-blocks 2] [--trace out.rec]
 //              [--no-live]
 //
 // --blocking flushes frames with blocking SPI transfers (for the frame-rate comparison).
-// --trace writes Chrome trace JSON (task runs, interrupts, DMA transfers) that Perfetto opens.
+// --trace writes the library's recording (IRQIO_TRACE builds: board_demo_traced, which
+// scripts/demo.sh --trace runs and converts with tools/irqio_trace.py into a Perfetto trace).
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "irqio/irqio.hpp"
+#include "irqio/linux/trace_file.hpp"
 #include "irqio/periph/periph.hpp"
 #include "irqio/sim/board.hpp"
 
@@ -69,7 +71,7 @@ Options parse(int argc, char** argv) {
         else {
             fprintf(stderr,
                     "usage: board_demo [--seconds S] [--blocking] [--adc-rate HZ] [--adc-blocks N] "
-                    "[--trace out.json] [--no-live]\n");
+                    "[--trace out.rec] [--no-live]\n");
             exit(2);
         }
     }
@@ -86,85 +88,8 @@ uint64_t thread_cpu_us(clockid_t c) {
     return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
 }
 
-// ---------------------------------------------------------------- trace (Chrome JSON)
-// Fixed storage; interrupt handlers add events with one atomic increment (async-signal-safe).
-struct TraceEvent {
-    const char* name;
-    uint64_t ts, dur;
-    uint32_t tid;
-};
-enum Tid : uint32_t {
-    kTidDisplay = 1,
-    kTidAdc,
-    kTidRadio,
-    kTidButton,
-    kTidEncoder,
-    kTidSensor,
-    kTidDac,
-    kTidStatus,
-    kTidDma = 50,
-    kTidIrq = 100
-};
-struct Trace {
-    bool on = false;
-    std::vector<TraceEvent> ev;
-    std::atomic<uint32_t> n{0};
-    uint64_t t0 = 0;
-    void init(bool enable) {
-        on = enable;
-        if (on) ev.resize(1u << 19);
-        t0 = mono_us();
-    }
-    void add(const char* name, uint64_t start, uint64_t end, uint32_t tid) noexcept {
-        if (!on) return;
-        uint32_t i = n.fetch_add(1, std::memory_order_relaxed);
-        if (i >= ev.size()) return;
-        ev[i] = TraceEvent{name, start, end - start, tid};
-    }
-    bool write(const char* path) {
-        FILE* f = fopen(path, "w");
-        if (!f) return false;
-        fprintf(f, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
-        static const std::pair<uint32_t, const char*> names[] = {
-            {kTidDisplay, "task display"}, {kTidAdc, "task adc"},
-            {kTidRadio, "task radio"},     {kTidButton, "task button"},
-            {kTidEncoder, "task encoder"}, {kTidSensor, "task sensor"},
-            {kTidDac, "task dac"},         {kTidStatus, "task status"},
-            {kTidDma, "SPI1 DMA"},         {kTidIrq, "interrupts"}};
-        bool first = true;
-        for (auto& [tid, nm] : names) {
-            fprintf(f,
-                    "%s{\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"name\":\"thread_name\",\"args\":{"
-                    "\"name\":\"%s\"}}",
-                    first ? "" : ",\n", tid, nm);
-            first = false;
-        }
-        uint32_t count = std::min<uint32_t>(n.load(), static_cast<uint32_t>(ev.size()));
-        for (uint32_t i = 0; i < count; ++i) {
-            const TraceEvent& e = ev[i];
-            if (!e.name) continue;
-            fprintf(
-                f,
-                ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"name\":\"%s\",\"ts\":%llu,\"dur\":%llu}",
-                e.tid, e.name, (unsigned long long)(e.ts - t0),
-                (unsigned long long)(e.dur ? e.dur : 1));
-        }
-        fprintf(f, "\n]}\n");
-        fclose(f);
-        return true;
-    }
-};
-Trace g_trace;
-
-// A task run: from resumption to the next suspension.
-struct Span {
-    const char* name;
-    uint32_t tid;
-    uint64_t t0 = mono_us();
-    Span(const char* n, uint32_t t) : name(n), tid(t) {}
-    ~Span() { g_trace.add(name, t0, mono_us(), tid); }
-};
-
+// ---------------------------------------------------------------- trace (the library's)
+// Names for the recording: the virtual board's lines are interrupt ids 0x100 + line.
 const char* const kIrqNames[IrqController::kLines] = {"IRQ spi1",
                                                       "IRQ i2c1",
                                                       "IRQ adc1",
@@ -197,9 +122,8 @@ const char* const kIrqNames[IrqController::kLines] = {"IRQ spi1",
                                                       "IRQ 29",
                                                       "IRQ 30",
                                                       "IRQ 31"};
-void irq_trace(void*, int line, uint64_t t0, uint64_t t1) noexcept {
-    g_trace.add(kIrqNames[line], t0, t1, kTidIrq);
-}
+// The SPI DMA's busy state, as a counter on the trace (a user id, named in main()).
+constexpr uintptr_t kTraceDmaBusy = 1;
 
 // ---------------------------------------------------------------- latency statistics
 struct Latency {
@@ -349,55 +273,50 @@ struct Demo {
 
     // Draws frames; each goes out over SPI DMA while the next one is drawn (or blocking).
     Task<void> display_task() {
+        trace::name_current_task("display");
         int back = 0;
         SpiDevice::Transaction tx;  // the flush in flight (holds the chip select)
-        uint64_t flush_start = 0;
         for (uint32_t t = 0;; ++t) {
             const int m = mode.load(), v = value.load();
             for (int y = 0; y < kH; y += 8) {
-                {
-                    Span s("draw rows", kTidDisplay);
-                    render_rows(fb[back].data(), y, std::min(kH, y + 8), t, m, v, detail);
-                }
+                render_rows(fb[back].data(), y, std::min(kH, y + 8), t, m, v, detail);
                 co_await yield_now();  // let the other tasks run between slices
             }
             ++frames_drawn;
             if (opt.blocking) {
-                Span s("flush (blocking)", kTidDisplay);
                 auto btx = display.transaction_blocking();
                 if (!btx) continue;
                 dc.write(false);
                 uint8_t c[1] = {0x2C};
                 (void)spi.write_blocking(c);
                 dc.write(true);
-                uint64_t f0 = mono_us();
+                trace::user(kTraceDmaBusy, 1);
                 if (spi.write_blocking(fb[back])) ++frames_flushed;
-                g_trace.add("frame DMA", f0, mono_us(), kTidDma);
+                trace::user(kTraceDmaBusy, 0);
                 continue;  // same buffer next time: nothing is in flight
             }
             if (tx) {  // wait for the previous frame's DMA, then release the display
                 uint64_t w0 = mono_us();
                 auto r = co_await spi.done();
                 flush_wait_us += mono_us() - w0;
-                g_trace.add("frame DMA", flush_start, mono_us(), kTidDma);
+                trace::user(kTraceDmaBusy, 0);
                 if (r) ++frames_flushed;
                 tx.end();
             }
             tx = co_await display.transaction();
-            Span s("start flush", kTidDisplay);
             if (!(co_await send_command(tx, 0x2C))) continue;
-            flush_start = mono_us();
-            if (!spi.start_write(fb[back])) continue;  // started: the DMA holds fb[back] now
-            back ^= 1;                                 // draw the next frame into the other one
+            if (!spi.start_write(fb[back])) continue;
+            trace::user(kTraceDmaBusy, 1);  // started: the DMA holds fb[back] now
+            back ^= 1;                      // draw the next frame into the other one
         }
     }
 
     Task<void> adc_task() {
+        trace::name_current_task("adc");
         uint64_t expect = 0;
         for (;;) {
             auto b = co_await adc.next_block(Priority::high);
             if (!b) co_return;
-            Span s("adc block", kTidAdc);
             lat_adc.add(mono_us() - b->timestamp_us);
             if (b->first_sample != expect) ++adc_gaps;
             expect = b->first_sample + b->samples.size();
@@ -413,11 +332,11 @@ struct Demo {
     }
 
     Task<void> dac_task() {
+        trace::name_current_task("dac");
         uint64_t n = 0;
         for (;;) {
             auto blk = co_await dac.next_free();
             if (!blk) co_return;
-            Span s("dac block", kTidDac);
             for (uint16_t& x : *blk) {
                 x = static_cast<uint16_t>(2048 + g_sin[(n * 256 * 1000 / 8000) & 255] * 8);
                 ++n;
@@ -428,10 +347,10 @@ struct Demo {
     }
 
     Task<void> radio_task() {
+        trace::name_current_task("radio");
         for (;;) {
             auto p = co_await radio_q.get();
             if (!p) co_return;
-            Span s("radio packet", kTidRadio);
             lat_radio.add(mono_us() - p->sent_us);
             if (p->seq != radio_next) radio_seq_gaps += p->seq - radio_next;
             radio_next = p->seq + 1;
@@ -440,10 +359,10 @@ struct Demo {
     }
 
     Task<void> button_task() {
+        trace::name_current_task("button");
         for (;;) {
             auto t = co_await button.wait_press();
             if (!t) co_return;
-            Span s("button press", kTidButton);
             lat_button_edge.add(mono_us() - t.value());  // includes the 20 ms debounce
             mode.store((mode.load() + 1) % 3);
             ++presses;
@@ -453,18 +372,18 @@ struct Demo {
     }
 
     Task<void> encoder_task() {
+        trace::name_current_task("encoder");
         int32_t seen = 0;
         for (;;) {
             seen = co_await encoder.changed(seen);
-            Span s("encoder", kTidEncoder);
             value.store(seen / 4);
         }
     }
 
     Task<void> sensor_task() {
+        trace::name_current_task("sensor");
         for (;;) {
             co_await sleep_ms(100);
-            Span s("sensor read", kTidSensor);
             uint8_t reg[1] = {0x00}, out[2] = {};
             auto r = co_await i2c.write_read(kSensorAddr, reg, out);
             if (r) {
@@ -531,9 +450,9 @@ struct Demo {
     }
 
     Task<void> status_task() {
+        trace::name_current_task("status");
         for (;;) {
             co_await sleep_ms(250);
-            Span s("status", kTidStatus);
             std::string st = status(false);
             printf("\x1b[H\x1b[J%s", st.c_str());
             fflush(stdout);
@@ -541,6 +460,7 @@ struct Demo {
     }
 
     Task<int> main_task() {
+        trace::name_current_task("main");
         t_start_us = mono_us();
         uint64_t cpu0 = thread_cpu_us(CLOCK_THREAD_CPUTIME_ID);
         clockid_t dev_clock;
@@ -600,9 +520,20 @@ int main(int argc, char** argv) {
     Options opt = parse(argc, argv);
     for (int i = 0; i < 256; ++i)
         g_sin[i] = static_cast<int16_t>(std::lround(127 * std::sin(i * 2 * M_PI / 256)));
-    g_trace.init(opt.trace != nullptr);
+    if (opt.trace) {
+#if IRQIO_TRACE
+        // The last ~260k records (a few seconds of the demo): the ring overwrites the oldest.
+        constexpr std::size_t kSlots = std::size_t{1} << 18;
+        trace::set_buffer(new trace::Slot[kSlots], kSlots);
+        for (int i = 0; i < IrqController::kLines; ++i)
+            trace::set_name(0x100u + static_cast<uint32_t>(i), kIrqNames[i]);
+        trace::set_name(kTraceDmaBusy, "SPI1 DMA busy");
+#else
+        fprintf(stderr, "board_demo: --trace needs a build with IRQIO_TRACE (board_demo_traced)\n");
+        return 2;
+#endif
+    }
     Board board;  // on this thread: interrupts are delivered here
-    if (opt.trace) board.irq().set_trace(&irq_trace, nullptr);
     int rc;
     {
         Demo demo(opt, board);
@@ -610,12 +541,11 @@ int main(int argc, char** argv) {
         auto main_t = demo.main_task();
         rc = run(std::move(main_t));
     }
-    board.irq().set_trace(nullptr, nullptr);
     if (opt.trace) {
-        if (g_trace.write(opt.trace))
-            printf("trace    %u events written to %s (open in https://ui.perfetto.dev)\n",
-                   std::min<uint32_t>(g_trace.n.load(), static_cast<uint32_t>(g_trace.ev.size())),
-                   opt.trace);
+        if (linux_port::write_trace(opt.trace))
+            printf("trace    %llu records written to %s (%llu lost: the ring keeps the last %zu)\n",
+                   (unsigned long long)(trace::written() - trace::lost()), opt.trace,
+                   (unsigned long long)trace::lost(), trace::capacity());
         else
             fprintf(stderr, "board_demo: cannot write %s\n", opt.trace);
     }

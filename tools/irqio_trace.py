@@ -414,7 +414,10 @@ def draw_png(m, path, window):
     label_w, row_h, top, W = 200, 22, 30, 1400
     H = top + row_h * len(rows) + 30
     cv = Canvas(W, H)
-    x_of = lambda ts: label_w + (ts - t0) * (W - label_w - 10) / max(1, t1 - t0)
+    def x_of(ts):  # clipped to the plot, right of the labels
+        x = label_w + (ts - t0) * (W - label_w - 10) / max(1, t1 - t0)
+        return min(max(x, label_w), W - 10)
+
     y_of = {key: top + k * row_h for k, key in enumerate(rows)}
     cv.text(4, 6, "irqio trace  %.3f ms .. %.3f ms" % ((t0 - m.t0) / 1e6, (t1 - m.t0) / 1e6))
     for k, key in enumerate(rows):

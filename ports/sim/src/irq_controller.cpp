@@ -25,6 +25,7 @@ IrqController::IrqController(int signo) noexcept
     : signo_(signo ? signo : SIGRTMIN + 3), thread_(pthread_self()) {
     int r = linux_port::attach_signal(signo_, &IrqController::on_signal, this);
     IRQIO_ASSERT(r == 0, "IrqController: attach_signal failed");
+    trace::set_name(0x200u + static_cast<uint32_t>(signo_), "board irq signal");
 }
 
 IrqController::~IrqController() {
