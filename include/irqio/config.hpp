@@ -106,22 +106,6 @@
 #endif
 #endif
 #ifndef IRQIO_TRACE_NAMES
-#define IRQIO_TRACE_NAMES 32
-#endif
-
-// Tracing (core/trace.hpp): the CMake option IRQIO_TRACE sets it to 1. Off, every hook is empty.
-// The built-in ring's size in records (a power of two) and how many names it can hold.
-#ifndef IRQIO_TRACE
-#define IRQIO_TRACE 0
-#endif
-#ifndef IRQIO_TRACE_EVENTS
-#if IRQIO_SINGLE_THREAD
-#define IRQIO_TRACE_EVENTS 256
-#else
-#define IRQIO_TRACE_EVENTS 4096
-#endif
-#endif
-#ifndef IRQIO_TRACE_NAMES
 #if IRQIO_SINGLE_THREAD
 #define IRQIO_TRACE_NAMES 16
 #else
