@@ -15,7 +15,11 @@ using namespace irqio;
 using cm_test::report;
 using DualTimer = cm_test::TestTimer;  // the dual timer, or the board's timer (test_timer.hpp)
 
-FramePool<1024, 12> g_pool;
+// Twelve frames of up to 1 KiB; fewer on a board with little RAM (the nRF51's 16 KiB).
+#ifndef CM_CORE_FRAMES
+#define CM_CORE_FRAMES 12
+#endif
+FramePool<1024, CM_CORE_FRAMES> g_pool;
 
 cortex_m::CortexMPort& port() {
     return cortex_m::CortexMPort::instance();
@@ -159,9 +163,10 @@ Task<int> test_tickless() {
     uint64_t passes = Loop::current()->stats().passes - passes0;
     report("tickless: wfi sleeps during one 200 ms sleep", sleeps);
     report("tickless: loop passes during it", passes);
-    CM_CHECK(sleeps >= 1 && sleeps <= 2);
-    CM_CHECK(loop_sleeps <= 2);
-    CM_CHECK(passes <= 4);
+    uint32_t wraps = cm_test::extra_idle_wakes(200'000);  // SysTick port: its period's wraps
+    CM_CHECK(sleeps >= 1 && sleeps <= 2 + wraps);
+    CM_CHECK(loop_sleeps <= 2 + wraps);
+    CM_CHECK(passes <= 4 + wraps);
     co_return 0;
 }
 

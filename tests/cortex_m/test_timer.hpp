@@ -41,6 +41,18 @@ inline unsigned test_timer_irq() {
 }
 #endif
 
+// Wake-ups a tickless sleep of `us` may take besides its own: none on the CMSDK timers (a 32-bit
+// alarm), one per SysTick wrap on the SysTick port (its 24-bit counter wraps every 2^24 cycles).
+inline uint32_t extra_idle_wakes(uint64_t us) {
+    if (!kSysTickPort) return 0;
+#if IRQIO_CORTEX_M_SYSTICK_PORT
+    uint64_t period_us = (uint64_t{1} << 24) * 1'000'000 / IRQIO_CORE_CLOCK_HZ;
+    return static_cast<uint32_t>(us / period_us + 1);
+#else
+    return 0;
+#endif
+}
+
 // Microseconds between two readings of TestTimer::counter() (a down-counter).
 inline uint32_t test_timer_us(uint32_t before, uint32_t after) {
     return static_cast<uint32_t>(uint64_t{before - after} * 1'000'000 /

@@ -42,8 +42,10 @@ struct State {
     volatile uint32_t fired = 0;
     bool periodic = false;
 };
-// Timer ticks in `us` microseconds at `ticks_per_second`.
+// Timer ticks in `us` microseconds at `ticks_per_second`; a 32-bit product for whole MHz rates
+// (no 64-bit division linked in where the rate is a constant).
 constexpr uint32_t ticks_for_us(uint32_t us, uint32_t ticks_per_second) {
+    if (ticks_per_second % 1'000'000 == 0) return us * (ticks_per_second / 1'000'000);
     return static_cast<uint32_t>(uint64_t{us} * ticks_per_second / 1'000'000);
 }
 }  // namespace board_timer_detail
