@@ -143,4 +143,8 @@ int main(int argc, char** argv) {
     } else
         return 2;
     std::printf("%s %ld done (%ld)\n", m, g_n, g_count);
+#if IRQIO_TRACE
+    // With IRQIO_TRACE=ON: how many records the run wrote (docs/tracing.md: cost per event).
+    std::printf("trace records %llu\n", static_cast<unsigned long long>(irqio::trace::written()));
+#endif
 }

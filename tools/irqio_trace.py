@@ -431,6 +431,8 @@ def draw_png(m, path, window):
         for s, e in spans:
             if e >= t0 and s <= t1:
                 cv.rect(x_of(s), y + 4, max(x_of(e), x_of(s) + 1), y + row_h - 4, task_c)
+                if s >= t0:  # back-to-back steps stay apart: a dark edge where each begins
+                    cv.rect(x_of(s), y + 2, x_of(s) + 1, y + row_h - 2, (20, 40, 90))
     for i, spans in m.irqs.items():
         y = y_of[("irq", i)]
         for s, e, _ in spans:
