@@ -107,6 +107,32 @@ void test_exact_sleeping() {
     CM_CHECK(diff <= 2 + uint64_t{cuts} * 1'000'000 / IRQIO_CORE_CLOCK_HZ);
 }
 
+// A single wait_until(deadline), nothing else pending: it returns at or after the deadline, early
+// only at a wrap of SysTick's period that comes first (a spurious wake-up the contract allows).
+void test_never_early() {
+    // An alarm period left running by an earlier test ends first (a wake-up for nothing).
+    uint64_t settle = port().now_us() + 1000;
+    while (port().now_us() < settle) port().wait_until(settle);
+    uint32_t wraps0 = port().full_periods();
+    uint32_t early = 0;
+    uint64_t worst_late = 0;
+    for (int i = 0; i < 300; ++i) {
+        uint64_t deadline = port().now_us() + 5 + next_random() % 2000;
+        port().wait_until(deadline);
+        uint64_t now = port().now_us();
+        if (now < deadline) {
+            ++early;
+        } else if (now - deadline > worst_late) {
+            worst_late = now - deadline;
+        }
+    }
+    uint32_t wraps = port().full_periods() - wraps0;
+    report("never early: early returns in 300 waits", early);
+    report("never early: SysTick wraps meanwhile", wraps);
+    report("never early: latest return after a deadline (us)", worst_late);
+    CM_CHECK(early <= wraps);
+}
+
 // Nothing due for 3 s: the core sleeps through full SysTick periods, no tick in between.
 void test_tickless() {
     uint32_t ticks0 = port().tick_interrupts();
@@ -156,6 +182,7 @@ int main() {
     cm_test::sh::write("cm_systick_clock: SysTick clock and alarm of the architecture-only port\n");
     test_exact_across_cuts();
     test_exact_sleeping();
+    test_never_early();
     test_tickless();
     test_past_32_bits();
     test_sticky_notify();

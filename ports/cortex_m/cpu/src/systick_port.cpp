@@ -100,6 +100,7 @@ uint32_t cortex_m::SysTickPort::sync() noexcept {
     st::Regs& tick = st::regs();
     uint32_t value = tick.value;
     if (tick.ctrl & st::kCountFlag) {
+        if (period_load_ == st::kMaxLoad) ++full_periods_;
         add_ticks(period_load_ + 1);
         period_load_ = next_load_;
         do value = tick.value;

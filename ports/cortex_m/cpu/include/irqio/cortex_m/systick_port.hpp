@@ -35,10 +35,12 @@ class SysTickPort final : public Port {
     // wfi ends on any pending interrupt, PRIMASK or not: the loop's handlers need no notify().
     bool wakes_on_interrupt() const noexcept override { return true; }
 
-    // For tests and statistics: wfi executed; SysTick interrupts taken; periods cut short.
+    // For tests and statistics: wfi executed; SysTick interrupts taken; periods cut short; full
+    // periods (2^24 cycles) that ended.
     uint32_t sleeps() const noexcept { return sleeps_; }
     uint32_t tick_interrupts() const noexcept { return tick_interrupts_; }
     uint32_t cuts() const noexcept { return cuts_; }
+    uint32_t full_periods() const noexcept { return full_periods_; }
     // Testing aid: moves the clock forward by `us` (e.g. to just below 2^32 us). Monotonic.
     void advance_for_test(uint64_t us) noexcept;
 
@@ -60,6 +62,7 @@ class SysTickPort final : public Port {
     uint32_t sleeps_ = 0;
     uint32_t tick_interrupts_ = 0;
     uint32_t cuts_ = 0;
+    uint32_t full_periods_ = 0;
 };
 
 }  // namespace irqio::cortex_m
