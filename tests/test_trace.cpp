@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -119,6 +120,21 @@ TEST(Trace, RunsAlternateAsTheTasksDid) {
     }
 }
 
+// A task already queued is not woken again: one wake record per run.
+TEST(Trace, AQueuedTaskIsWokenOnce) {
+    Fresh f;
+    uintptr_t t = 0;
+    run([&]() -> Task<void> {
+        auto h = create_task(yielder(1));
+        t = id(h.base());
+        Loop::current()->make_ready(h.base(), false);  // queued already: nothing happens
+        co_await h;
+    }());
+    auto v = events();
+    EXPECT_EQ(count(v, Kind::task_woken, t), count(v, Kind::task_run, t));
+    EXPECT_EQ(count(v, Kind::task_run, t), 2u);
+}
+
 // ---- wake causes ----
 
 // For the i-th wake of `task`: the context of the signal behind it (the signal of the node the
@@ -231,18 +247,24 @@ TEST(Trace, CountsEqualTheLoopsCounters) {
     LoopStats st;
     uint32_t q_dropped = 0;
     run([&]() -> Task<void> {
-        auto w = create_task(flag_waiter(3));
+        auto w = create_task(flag_waiter(4));
         for (int i = 0; i < 3; ++i) {
             co_await sleep_ms(1);
             IsrScope isr;
             g_flag.set();
         }
+        // The fourth set comes while the loop sleeps: the lone-wake shortcut (no run queue).
+        std::thread late([] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            g_flag.set();
+        });
         for (int i = 0; i < 12; ++i) (void)Loop::current()->schedule(&cb, nullptr);  // 4 refused
         co_await yield_now();
         for (int i = 0; i < 6; ++i) (void)g_q.try_put(i);  // 2 dropped
         while (g_q.try_get()) {
         }
         co_await w;
+        late.join();
         trace::enable(false);  // what follows is not in the counters
         st = Loop::current()->stats();
         q_dropped = g_q.dropped();
