@@ -4,6 +4,8 @@
 
 namespace irqio {
 
+using detail::TaskBase;
+
 Loop::Loop(Port& port, LevelTag) noexcept : port_(port), wake_mode_(WakeMode::pend_level) {
     callback_node_.drain = &detail::drain_schedule_ring;
 }
@@ -13,12 +15,21 @@ Loop::Loop(Port& port, LevelTag) noexcept : port_(port), wake_mode_(WakeMode::pe
 uint64_t Loop::serve_level() noexcept {
     Loop* prev = detail::tls_loop;
     detail::tls_loop = this;
-    ctx_ = port::context();  // (read only where tls_loop == this: on this handler's own stack)
+    ctx_.store(port::context(), std::memory_order_relaxed);
     for (;;) {
-        ++stats_.passes;
-        drain_inbox();
         if (!timers_.empty()) fire_timers();
-        if (ready_.empty()) break;
+        if (ready_.empty()) {
+            // The usual entry: one task woken by one handler. It runs at once, as queueing it
+            // would lead to; anything else found is drained into the run queue.
+            if (TaskBase* t = take_lone_wake()) {
+                step(t);
+                continue;
+            }
+            if (ready_.empty()) break;
+        } else {
+            drain_inbox();
+        }
+        ++stats_.passes;  // (a pass: a round over the run queue; a lone wake takes none)
         for (std::size_t budget = ready_.size(); budget > 0; --budget) {
             step(ready_.pop());
             drain_inbox();
@@ -29,7 +40,11 @@ uint64_t Loop::serve_level() noexcept {
 }
 
 InterruptLoop::InterruptLoop(LevelPort& port, FrameAllocator& frames) noexcept
-    : Loop(port, LevelTag{}), port_(port), frames_(frames) {}
+    : Loop(port, LevelTag{}), port_(port), frames_(frames) {
+    pend_word_ = port.pend_word(pend_value_);
+    IRQIO_ASSERT(!IRQIO_SINGLE_THREAD || pend_word_ != nullptr,
+                 "a bare-metal level's port pends it with one store (LevelPort::pend_word)");
+}
 
 InterruptLoop::~InterruptLoop() {
     port_.stop();

@@ -229,12 +229,10 @@ bool Loop::post_counted(detail::InboxNode* n) noexcept {
     return true;
 }
 
-void Loop::wake_sleeper() noexcept {
-    if (irq_wakes_idle())
-        return;  // the loop looks for work with interrupts masked before it sleeps
+void Loop::wake_sleeper_slow() noexcept {
     if (IRQIO_LEVELS && wake_mode_ == WakeMode::pend_level) {
-        // A level never sleeps, so there is no handshake: its interrupt is pended (one store on
-        // Cortex-M) and runs the level before a lower context goes on, or once the level returns.
+        // A level never sleeps, so there is no handshake: its interrupt is pended and runs the
+        // level before a lower context goes on, or once the level returns.
         port_.notify();
         return;
     }
@@ -259,7 +257,8 @@ void Loop::fire_timers() noexcept {
 
 void Loop::idle() noexcept {
     const uint64_t deadline = timers_.empty() ? kNever : timers_.top()->deadline;
-    if (irq_wakes_idle()) {
+    // (Bare metal: a level never idles but in its destructor, where its port's wait is empty.)
+    if (IRQIO_SINGLE_THREAD || irq_wakes_idle()) {
         // Any interrupt ends the port's wait even while masked, so a handler that posts after
         // this check still wakes it, and handlers need no notify().
         detail::step_hook(detail::StepPoint::before_sleep);  // (handlers masked from here...)

@@ -57,30 +57,33 @@ void drain_caller(InboxNode* n) noexcept {
     r->drop_ref();
 }
 
-}  // namespace
-
-void RemoteTask::drop_ref() noexcept {
-    if (atomic_fetch_add(refs, ~uint32_t{0}) != 1) return;  // (minus one)
-    if (drop_value) drop_value(this);
-    const uint8_t id = alloc_id;
-    this->~RemoteTask();
-    free_frame_block(this, id);
+void drop_ref(RemoteTask* r) noexcept {
+    if (atomic_fetch_add(r->refs, ~uint32_t{0}) != 1) return;  // (minus one)
+    if (r->drop_value) r->drop_value(r);
+    const uint8_t id = r->alloc_id;
+    r->~RemoteTask();
+    free_frame_block(r, id);
 }
 
-void RemoteTask::cancel() noexcept {
-    const uint8_t s = set_state(kCancelReq);
-    if (s & (kCancelReq | kDone)) return;  // asked already, or nothing left to stop
-    ring(this, home, &home_node);
+void cancel(RemoteTask* r) noexcept {
+    const uint8_t s = r->set_state(RemoteTask::kCancelReq);
+    if (s & (RemoteTask::kCancelReq | RemoteTask::kDone)) return;  // asked already, or done
+    ring(r, r->home, &r->home_node);
 }
 
-void RemoteTask::link_awaiter(WaitNode* n, std::coroutine_handle<> c) noexcept {
+void link_awaiter(RemoteTask* r, WaitNode* n, std::coroutine_handle<> c) noexcept {
     Loop* l = tls_loop;
-    IRQIO_ASSERT(l == caller, "a spawned task's handle is awaited from the loop that spawned it");
+    IRQIO_ASSERT(l == r->caller,
+                 "a spawned task's handle is awaited from the loop that spawned it");
     TaskBase* me = l->running();
     me->resume = c;
     n->task = me;
-    awaiters.push_back(n);
+    r->awaiters.push_back(n);
 }
+
+constexpr RemoteTask::Ops kOps{&drop_ref, &cancel, &link_awaiter};
+
+}  // namespace
 
 void start_remote(Loop& home, TaskBase* t, Priority prio, RemoteTask* r) noexcept {
     Loop* caller = tls_loop;
@@ -88,6 +91,7 @@ void start_remote(Loop& home, TaskBase* t, Priority prio, RemoteTask* r) noexcep
     IRQIO_ASSERT(!home.is_level() || t->alloc_id != 0,
                  "a task of an interrupt level needs its frame from a FramePool (no heap in a "
                  "handler)");
+    r->ops = &kOps;
     r->home_node.owner = r;
     r->home_node.drain = &drain_home;
     r->caller_node.owner = r;

@@ -57,9 +57,9 @@ class FrameAllocatorScope {
 };
 
 // Count blocks of BlockBytes each, in static storage. A frame larger than a block is refused
-// (no_memory), never truncated. allocate() in the task context of one loop at a time (asserted
-// while it has blocks out); deallocate() from any context, since a task spawned onto another loop
-// (a thread, an interrupt level) ends there: those blocks come back through a lock-free stack.
+// (no_memory), never truncated. allocate() in the task context of one loop (an InterruptLoop has
+// a pool of its own); deallocate() from any context, since a task spawned onto another loop (a
+// thread, an interrupt level) ends there: those blocks come back through a lock-free stack.
 template <std::size_t BlockBytes, std::size_t Count>
 class FramePool final : public FrameAllocator {
     static_assert(BlockBytes >= sizeof(void*) && BlockBytes % 16 == 0, "blocks are 16-byte units");
@@ -67,10 +67,6 @@ class FramePool final : public FrameAllocator {
   public:
     constexpr FramePool() noexcept = default;
     void* allocate(std::size_t bytes) noexcept override {
-        Loop* l = detail::tls_loop;
-        IRQIO_ASSERT(l == owner_ || used() == 0 || !l || !owner_,
-                     "a FramePool allocates in one loop's task context (one pool per level)");
-        if (l) owner_ = l;
         void* b = nullptr;
         if (bytes <= BlockBytes) {
             if (!free_ && detail::load_acquire(returned_))
@@ -110,13 +106,14 @@ class FramePool final : public FrameAllocator {
     struct Link {
         Link* next;
     };
-    alignas(16) unsigned char storage_[Count][BlockBytes];
     Link* free_ = nullptr;                  // the allocating context's own
     std::atomic<Link*> returned_{nullptr};  // pushed by deallocate() from any context
-    Loop* owner_ = nullptr;                 // the loop that allocates (while blocks are out)
     std::size_t carved_ = 0;
     std::size_t handed_out_ = 0, high_water_ = 0, refused_ = 0;
     std::atomic<std::size_t> given_back_{0};
+    // Uninitialised: the pool stays in .bss (a constant initialiser would put the vtable pointer,
+    // and so the whole pool, into .data: its size again in flash).
+    alignas(16) unsigned char storage_[Count][BlockBytes];
 };
 
 }  // namespace irqio

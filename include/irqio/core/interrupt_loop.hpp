@@ -21,6 +21,12 @@ class LevelPort : public Port {
     virtual void stop() noexcept = 0;
     // A level never sleeps; its loop calls this only while it is destroyed with nothing ready.
     void wait_until(uint64_t) noexcept override {}
+    // Where notify() is one store of a constant to a fixed word (an interrupt controller's
+    // set-pending register), the port may say so: the loop then stores it itself, with no call.
+    virtual volatile uint32_t* pend_word(uint32_t& value) noexcept {
+        (void)value;
+        return nullptr;
+    }
 
   protected:
     ~LevelPort() = default;

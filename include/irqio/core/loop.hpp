@@ -133,7 +133,8 @@ class Loop : private detail::ScheduleDoor {
     // it may touch task-context state.
     // (An interrupt level's "thread" is its own handler: `ctx_` is the context its tasks run in.)
     IRQIO_INLINE bool on_loop_thread() const noexcept {
-        return port::context() == ctx_ && detail::tls_loop == this;
+        return port::context() == ctx_.load(std::memory_order_relaxed) &&
+               detail::tls_loop == this;
     }
     // Whether this loop is an interrupt level (InterruptLoop): it never sleeps, a wake pends it.
     bool is_level() const noexcept { return wake_mode_ == WakeMode::pend_level; }
@@ -169,6 +170,9 @@ class Loop : private detail::ScheduleDoor {
     // The level's handler: runs until nothing is ready, never sleeps; returns the earliest
     // deadline (kNever: none). Defined in src/interrupt_loop.cpp (linked only if levels are used).
     uint64_t serve_level() noexcept;
+    // Set by InterruptLoop when its port's notify() is one store (LevelPort::pend_word).
+    volatile uint32_t* pend_word_ = nullptr;
+    uint32_t pend_value_ = 0;
 
   private:
     struct Callback {
@@ -214,7 +218,21 @@ class Loop : private detail::ScheduleDoor {
     void run_callbacks() noexcept;
     void fire_timers() noexcept;
     void idle() noexcept;
-    void wake_sleeper() noexcept;
+    // After a push onto the inbox: makes sure the loop will look. A level whose port pends it with
+    // one store gets that store here, with no call; a bare-metal loop needs nothing (any
+    // interrupt ends its wait); the rest is out of line.
+    IRQIO_INLINE void wake_sleeper() noexcept {
+        if constexpr (IRQIO_LEVELS) {
+            if (volatile uint32_t* w = pend_word_) {
+                *w = pend_value_;
+                return;
+            }
+        }
+        // (Bare metal: every level pends by one store, asserted, so nothing is left to do.)
+        if (IRQIO_SINGLE_THREAD || irq_wakes_idle()) return;
+        wake_sleeper_slow();
+    }
+    void wake_sleeper_slow() noexcept;
     void cancel_all_and_settle() noexcept;
     detail::TaskBase* start_main(detail::TaskBase* t) noexcept;
 
@@ -240,7 +258,9 @@ class Loop : private detail::ScheduleDoor {
     bool irq_wakes_idle() const noexcept {
         return (IRQIO_SINGLE_THREAD && !IRQIO_LEVELS) || wake_mode_ == WakeMode::irq_ends_wait;
     }
-    uintptr_t ctx_ = 0;  // port::context() of this loop's tasks (0: thread mode / no handler)
+    // port::context() of this loop's tasks (0: thread mode, no handler). A level's handler sets it
+    // on entry (the board's lines nest at varying depths); any context reads it.
+    std::atomic<uintptr_t> ctx_{0};
     std::atomic<bool> sleeping_{false};
     detail::MpmcRing<Callback, IRQIO_SCHEDULE_DEPTH> callbacks_;
     std::atomic<uint32_t> schedule_dropped_{0};  // bumped by schedule() in any context

@@ -40,6 +40,15 @@ struct RemoteTask {
     // The last owner: destroys the value taken (typed part).
     void (*drop_value)(RemoteTask*) noexcept = nullptr;
 
+    // What a handle does with the block, reached through it: a program that never calls spawn()
+    // links none of it (TaskHandle's own code only tests for a block).
+    struct Ops {
+        void (*drop_ref)(RemoteTask*) noexcept;
+        void (*cancel)(RemoteTask*) noexcept;
+        void (*link_awaiter)(RemoteTask*, WaitNode*, std::coroutine_handle<>) noexcept;
+    };
+    const Ops* ops = nullptr;
+
     // Any context.
     bool done() const noexcept { return (load_acquire(state) & kDone) != 0; }
     void add_ref() noexcept { atomic_fetch_add(refs, uint32_t{1}); }
@@ -50,10 +59,12 @@ struct RemoteTask {
         }
         return old;
     }
-    void drop_ref() noexcept;
-    void cancel() noexcept;
+    void drop_ref() noexcept { ops->drop_ref(this); }
+    void cancel() noexcept { ops->cancel(this); }
     // The caller's task context.
-    void link_awaiter(WaitNode* n, std::coroutine_handle<> c) noexcept;
+    void link_awaiter(WaitNode* n, std::coroutine_handle<> c) noexcept {
+        ops->link_awaiter(this, n, c);
+    }
     void unlink_awaiter(WaitNode* n) noexcept { awaiters.remove(n); }
 };
 
