@@ -38,6 +38,20 @@ if [ -f tests/cortex_m/CMakeLists.txt ] && [ "${IRQIO_SKIP_CORTEX_M:-0}" != 1 ];
     cmake --build "$dir" -j "$jobs" --target $an521_tests
     ctest --test-dir "$dir" --output-on-failure -j "$jobs" -R \
         '^(cm_smoke|cm_core|cm_irq_stress|cm_clock|cm_timer_irq|cm_cross_core_parallel|cm_cross_core_icount)$'
+    # The architecture-only port (SysTick clock, any Cortex-M) on QEMU's vendor chips: the core
+    # suite, the interrupt stress, the clock tests, the minimal program and the interrupt-to-task
+    # count (tests/cortex_m/systick_tests.cmake; figures in docs/porting.md). About a minute.
+    for board in lm3s6965evb:cortex-m3 microbit:cortex-m0 netduinoplus2:cortex-m4; do
+        name="${board%%:*}" cpu="${board##*:}"
+        echo "=== Cortex-M ($cpu, $name under QEMU, architecture-only port)"
+        dir="build/cm-$name"
+        lto=ON; [ "$cpu" = cortex-m0 ] && lto=OFF  # ARMv6-M stays tested without LTO, as above
+        cmake -S . -B "$dir" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/arm-none-eabi.cmake" \
+            -DIRQIO_ARM_CPU="$cpu" -DIRQIO_CORTEX_M_BOARD="$name" \
+            -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=$lto >/dev/null
+        cmake --build "$dir" -j "$jobs"
+        ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+    done
 fi
 # The mutation catalogue of the wake path (tools/mutants/catalogue.py): the cheap mutants by
 # default (about a minute), every one with IRQIO_MUTANTS=all (under 15 minutes on 2 cores), none
