@@ -5,6 +5,7 @@
 #include "irqio/cortex_m/mmio.hpp"
 #include "irqio/cortex_m/board.hpp"
 #include "irqio/cortex_m/nvic.hpp"
+#include "irqio/core/trace.hpp"
 
 namespace irqio::cortex_m {
 namespace {
@@ -88,6 +89,7 @@ uint32_t DualTimer::counter() noexcept {
 
 extern "C" void DUALTIMER_IRQHandler() {
     using namespace irqio::cortex_m;
+    IRQIO_TRACE_IRQ(16u + board::irq::kDualTimer);  // the exception number
     // Acknowledge first: a period that elapses while the hook runs raises the line again
     // instead of being lost.
     regs().intclr = 1;

@@ -9,6 +9,7 @@
 #include "irqio/cortex_m/mps2_an385.hpp"
 #include "irqio/cortex_m/nvic.hpp"
 #include "irqio/cortex_m/semihosting.hpp"
+#include "irqio/core/trace.hpp"
 
 // Prints the broken contract; defined in src/diagnostics.cpp, absent unless that is linked.
 extern "C" [[gnu::weak]] void irqio_report_fatal(const char* what, const char* file,
@@ -195,8 +196,10 @@ void fatal(const char* what, const char* file, int line) noexcept {
 }  // namespace irqio
 
 extern "C" void TIMER0_IRQHandler() {
+    IRQIO_TRACE_IRQ(16u + irqio::cortex_m::board::irq::kTimer0);
     irqio::cortex_m::CortexMPort::instance().on_clock_irq();
 }
 extern "C" void TIMER1_IRQHandler() {
+    IRQIO_TRACE_IRQ(16u + irqio::cortex_m::board::irq::kTimer1);
     irqio::cortex_m::CortexMPort::instance().on_alarm_irq();
 }
