@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "irqio/core/loop.hpp"
+#include "irqio/core/loop_affinity.hpp"
 #include "irqio/core/wait_list.hpp"
 
 namespace irqio {
@@ -45,6 +46,7 @@ class Lock {
                 lock_->release();  // handed, unused
         }
         bool await_ready() noexcept {
+            lock_->affinity_.check(lock_->await_free());
             if (lock_->locked_ || !lock_->waiters_.empty()) return false;
             lock_->locked_ = true;
             return true;
@@ -72,10 +74,14 @@ class Lock {
     // Task context: `auto guard = co_await lock.acquire();`
     Awaiter acquire() noexcept { return Awaiter(this); }
     bool locked() const noexcept { return locked_; }
-    bool try_acquire() noexcept { return await_free() ? (locked_ = true) : false; }
+    bool try_acquire() noexcept {
+        affinity_.check(await_free());
+        return await_free() ? (locked_ = true) : false;
+    }
     // Unlocks (or hands over to the first waiter). Normally done by the Guard.
     void release() noexcept {
         IRQIO_ASSERT(locked_, "Lock released while not held");
+        affinity_.check(false);
         if (!detail::wake_one(waiters_)) locked_ = false;
     }
 
@@ -83,6 +89,7 @@ class Lock {
     bool await_free() const noexcept { return !locked_ && waiters_.empty(); }
     bool locked_ = false;
     detail::WaitList waiters_;
+    detail::LoopAffinity affinity_;
 };
 
 }  // namespace irqio

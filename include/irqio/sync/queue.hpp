@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "irqio/core/loop.hpp"
+#include "irqio/core/loop_affinity.hpp"
 #include "irqio/core/wait_list.hpp"
 
 namespace irqio {
@@ -64,12 +65,14 @@ class Queue {
 
     // Task context. Error::full when no slot is free for a newcomer.
     Result<void> try_put(T v) noexcept {
+        check_loop();
         if (count_ + put_reserved_ >= capacity() || !putters_.empty()) return Error::full;
         push_back(std::move(v));
         return {};
     }
     // Task context. Error::empty when no item is free for a newcomer.
     Result<T> try_get() noexcept {
+        check_loop();
         if (count_ - get_reserved_ == 0 || !getters_.empty()) return Error::empty;
         return take_front();
     }
@@ -88,6 +91,7 @@ class Queue {
             }
         }
         bool await_ready() const noexcept {
+            q_->check_loop();
             return q_->count_ - q_->get_reserved_ > 0 && q_->getters_.empty();
         }
         void await_suspend(std::coroutine_handle<> h) noexcept {
@@ -121,6 +125,7 @@ class Queue {
             }
         }
         bool await_ready() const noexcept {
+            q_->check_loop();
             return q_->count_ + q_->put_reserved_ < q_->capacity() && q_->putters_.empty();
         }
         void await_suspend(std::coroutine_handle<> h) noexcept {
@@ -147,6 +152,10 @@ class Queue {
     PutAwaiter put(T v) noexcept { return PutAwaiter(this, std::move(v)); }
 
   private:
+    void check_loop() noexcept {
+        affinity_.check(count_ == 0 && getters_.empty() && putters_.empty());
+    }
+    detail::LoopAffinity affinity_;
     void push_back(T&& v) noexcept {
         new (&store_.slots()[(head_ + count_) % capacity()]) T(std::move(v));
         ++count_;
