@@ -7,9 +7,11 @@
 // status updates live, and the run ends by itself with a summary.
 //
 //   board_demo [--seconds 5] [--blocking] [--adc-rate 10000] [--adc-blocks 2] [--trace out.rec]
-//              [--no-live]
+//              [--no-live] [--levels]
 //
 // --blocking flushes frames with blocking SPI transfers (for the frame-rate comparison).
+// --levels runs the ADC and radio tasks on an interrupt level (an InterruptLoop on board line
+// 24): they preempt the display's drawing instead of waiting for its step to end.
 // --trace writes the library's recording (IRQIO_TRACE builds: board_demo_traced, which
 // scripts/demo.sh --trace runs and converts with tools/irqio_trace.py into a Perfetto trace).
 #include <pthread.h>
@@ -22,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,7 @@
 #include "irqio/linux/trace_file.hpp"
 #include "irqio/periph/periph.hpp"
 #include "irqio/sim/board.hpp"
+#include "irqio/sim/level_line.hpp"
 
 using namespace irqio;
 using namespace irqio::sim;
@@ -41,6 +45,7 @@ struct Options {
     bool blocking = false;
     uint32_t adc_rate = 10'000;
     uint32_t adc_blocks = 2;
+    bool levels = false;
     const char* trace = nullptr;
     bool live = true;
 };
@@ -66,12 +71,14 @@ Options parse(int argc, char** argv) {
             o.adc_blocks = static_cast<uint32_t>(atol(next()));
         else if (a == "--trace")
             o.trace = next();
+        else if (a == "--levels")
+            o.levels = true;
         else if (a == "--no-live")
             o.live = false;
         else {
             fprintf(stderr,
                     "usage: board_demo [--seconds S] [--blocking] [--adc-rate HZ] [--adc-blocks N] "
-                    "[--trace out.rec] [--no-live]\n");
+                    "[--trace out.rec] [--no-live] [--levels]\n");
             exit(2);
         }
     }
@@ -215,6 +222,13 @@ struct Demo {
     Latency lat_adc, lat_radio, lat_button_edge;
     uint64_t t_start_us = 0;
     bool stopping = false;
+    // --levels: the interrupt level that runs the ADC and radio tasks, its frames, and the frames
+    // of the tasks spawned onto it (a level takes no heap frames).
+    static constexpr int kLevelLine = 24;
+    static constexpr uint8_t kLevelPriority = 2;  // below the ADC's and DAC's lines, above none
+    FramePool<4096, 8> level_frames, spawn_frames;
+    std::unique_ptr<LevelLine> level_line;
+    std::unique_ptr<InterruptLoop> level;
 
     Demo(Options o, Board& b)
         : opt(o),
@@ -414,7 +428,7 @@ struct Demo {
         IrqController& irq = board.irq();
         int n = snprintf(
             buf, sizeof buf,
-            "irqio board_demo  %s  t=%5.2f s / %.1f s%s\n"
+            "irqio board_demo  %s%s  t=%5.2f s / %.1f s%s\n"
             "display  frames drawn %6llu  flushed %6llu  %6.1f fps  (draw ~%.1f ms, SPI %.1f "
             "ms/frame @ %u MHz)\n"
             "         device saw %llu frames, mode %d, value %d\n"
@@ -427,7 +441,8 @@ struct Demo {
             "button   presses %u  (edges incl. bounces %u)   encoder position %d\n"
             "sensor   reads %llu  errors %llu  temperature %.2f C\n"
             "irqs     total %llu  spi %llu adc %llu i2c %llu dac %llu exti %llu  max nesting %u\n",
-            opt.blocking ? "[blocking SPI]" : "[overlapped SPI DMA]", el, opt.seconds,
+            opt.blocking ? "[blocking SPI]" : "[overlapped SPI DMA]",
+            opt.levels ? " [adc, radio on an interrupt level]" : "", el, opt.seconds,
             final_ ? "  (finished)" : "", (unsigned long long)frames_drawn,
             (unsigned long long)frames_flushed, frames_flushed / std::max(el, 1e-3), draw_ms,
             flush_ms, board.config().spi_hz / 1000000, (unsigned long long)board.display().frames(),
@@ -479,9 +494,19 @@ struct Demo {
         TaskGroup group;
         auto display_t = display_task();
         group.create_task(std::move(display_t));
-        group.create_task(adc_task(), Priority::high);
+        TaskHandle<void> adc_h, radio_h;
+        if (opt.levels) {
+            level_line = std::make_unique<LevelLine>(board.irq(), kLevelLine, kLevelPriority);
+            level = std::make_unique<InterruptLoop>(*level_line, level_frames);
+            level_line->start(*level);
+            FrameAllocatorScope frames(spawn_frames);
+            adc_h = spawn(*level, adc_task());
+            radio_h = spawn(*level, radio_task());
+        } else {
+            group.create_task(adc_task(), Priority::high);
+            group.create_task(radio_task(), Priority::high);
+        }
         group.create_task(dac_task());
-        group.create_task(radio_task(), Priority::high);
         group.create_task(button_task());
         group.create_task(encoder_task());
         group.create_task(sensor_task());
@@ -492,6 +517,12 @@ struct Demo {
         stopping = true;
         board.stop_radio();
         group.cancel();
+        if (level) {
+            adc_h.cancel();  // across levels: finished before these return
+            radio_h.cancel();
+            co_await adc_h;
+            co_await radio_h;
+        }
         co_await sleep_ms(0);
         adc.stop();
         dac.stop();
@@ -506,10 +537,15 @@ struct Demo {
         printf("cpu      loop thread %.2f s (%.1f%% of one core), device thread %.2f s (%.1f%%)\n",
                cpu / 1e6, 100.0 * cpu / 1e6 / el, dev / 1e6, 100.0 * dev / 1e6 / el);
         printf(
-            "summary  mode=%s fps=%.1f adc_rate=%u lost_samples=%llu adc_p99_us=%u "
+            "summary  mode=%s levels=%d fps=%.1f adc_rate=%u lost_samples=%llu adc_p50_us=%u "
+            "adc_p99_us=%u adc_max_us=%u radio_p50_us=%u radio_p99_us=%u radio_max_us=%u "
             "radio_drops=%u\n",
-            opt.blocking ? "blocking" : "overlapped", frames_flushed / el, opt.adc_rate,
-            (unsigned long long)adc.lost_samples(), lat_adc.pct(0.99), radio_q.dropped());
+            opt.blocking ? "blocking" : "overlapped", opt.levels ? 1 : 0, frames_flushed / el,
+            opt.adc_rate, (unsigned long long)adc.lost_samples(), lat_adc.pct(0.5),
+            lat_adc.pct(0.99), lat_adc.max(), lat_radio.pct(0.5), lat_radio.pct(0.99),
+            lat_radio.max(), radio_q.dropped());
+        level.reset();  // its interrupt stopped first, then its (finished) tasks
+        level_line.reset();
         co_return 0;
     }
 };
