@@ -37,6 +37,22 @@ constinit std::atomic<bool> g_on{true};
 // Interrupt nesting of this thread's IrqScopes; its address tells threads apart.
 constinit IRQIO_THREAD_LOCAL uint16_t t_level = 0;
 
+#if defined(__SANITIZE_THREAD__)
+#define IRQIO_TRACE_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define IRQIO_TRACE_TSAN 1
+#endif
+#endif
+
+// ThreadSanitizer does not model fences: there every slot access is sequentially consistent
+// instead, which orders the seqlock without them.
+#if IRQIO_TRACE_TSAN
+constexpr auto kSlotOrder = std::memory_order_seq_cst;
+IRQIO_INLINE void fence_release() noexcept {}
+IRQIO_INLINE void fence_acquire() noexcept {}
+#else
+constexpr auto kSlotOrder = std::memory_order_relaxed;
 IRQIO_INLINE void fence_release() noexcept {
 #if IRQIO_UNIPROCESSOR
     std::atomic_signal_fence(std::memory_order_release);
@@ -51,27 +67,26 @@ IRQIO_INLINE void fence_acquire() noexcept {
     std::atomic_thread_fence(std::memory_order_acquire);
 #endif
 }
-
-constexpr auto kRelaxed = std::memory_order_relaxed;
+#endif
 
 void write_slot(uintptr_t i, uint32_t info, uint64_t ts, uintptr_t a, uintptr_t b,
                 uintptr_t loop) noexcept {
     Slot& s = g_slots[i & g_mask];
     // A reader that sees the old seq after these stores sees 0 first and skips the slot.
-    s.seq.store(0, kRelaxed);
+    s.seq.store(0, kSlotOrder);
     fence_release();
-    s.info.store(info, kRelaxed);
-    s.ts_lo.store(static_cast<uint32_t>(ts), kRelaxed);
-    s.ts_hi.store(static_cast<uint32_t>(ts >> 32), kRelaxed);
-    s.a.store(a, kRelaxed);
-    s.b.store(b, kRelaxed);
-    s.loop.store(loop, kRelaxed);
-    s.thread.store(reinterpret_cast<uintptr_t>(&t_level), kRelaxed);
+    s.info.store(info, kSlotOrder);
+    s.ts_lo.store(static_cast<uint32_t>(ts), kSlotOrder);
+    s.ts_hi.store(static_cast<uint32_t>(ts >> 32), kSlotOrder);
+    s.a.store(a, kSlotOrder);
+    s.b.store(b, kSlotOrder);
+    s.loop.store(loop, kSlotOrder);
+    s.thread.store(reinterpret_cast<uintptr_t>(&t_level), kSlotOrder);
     irqio::detail::store_release(s.seq, static_cast<uint32_t>(i + 1));
 }
 
 void record(Kind k, uintptr_t a, uintptr_t b, const void* loop) noexcept {
-    if (!g_on.load(kRelaxed)) return;
+    if (!g_on.load(kSlotOrder)) return;
     const uint64_t ts = port::trace_clock_ns();
     Loop* cur = irqio::detail::tls_loop;
     Context c = Context::task;
@@ -118,7 +133,7 @@ void set_buffer(Slot* slots, std::size_t count, Mode mode) noexcept {
 }
 
 void reset() noexcept {
-    for (uintptr_t i = 0; i <= g_mask; ++i) g_slots[i].seq.store(0, kRelaxed);
+    for (uintptr_t i = 0; i <= g_mask; ++i) g_slots[i].seq.store(0, kSlotOrder);
     g_head.store(0, std::memory_order_release);
 }
 
@@ -169,18 +184,18 @@ bool read(std::size_t i, Event& out) noexcept {
     const Slot& s = g_slots[idx & g_mask];
     const uint32_t seq = irqio::detail::load_acquire(s.seq);
     if (seq != static_cast<uint32_t>(idx + 1)) return false;
-    const uint32_t info = s.info.load(kRelaxed);
+    const uint32_t info = s.info.load(kSlotOrder);
     out.seq = static_cast<uint32_t>(idx);
     out.kind = static_cast<Kind>(info & 0xFF);
     out.ctx = static_cast<Context>((info >> 8) & 0xFF);
     out.level = static_cast<uint16_t>(info >> 16);
-    out.ts_ns = (uint64_t{s.ts_hi.load(kRelaxed)} << 32) | s.ts_lo.load(kRelaxed);
-    out.a = s.a.load(kRelaxed);
-    out.b = s.b.load(kRelaxed);
-    out.loop = s.loop.load(kRelaxed);
-    out.thread = s.thread.load(kRelaxed);
+    out.ts_ns = (uint64_t{s.ts_hi.load(kSlotOrder)} << 32) | s.ts_lo.load(kSlotOrder);
+    out.a = s.a.load(kSlotOrder);
+    out.b = s.b.load(kSlotOrder);
+    out.loop = s.loop.load(kSlotOrder);
+    out.thread = s.thread.load(kSlotOrder);
     fence_acquire();
-    return s.seq.load(kRelaxed) == seq;  // not rewritten meanwhile
+    return s.seq.load(kSlotOrder) == seq;  // not rewritten meanwhile
 }
 
 namespace {

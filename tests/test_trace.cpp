@@ -62,8 +62,8 @@ TEST(Trace, RunsAlternateAsTheTasksDid) {
     run([&]() -> Task<void> {
         auto ha = create_task(yielder(3));
         auto hb = create_task(yielder(3));
-        co_await ha;
-        co_await hb;
+        (void)co_await ha;
+        (void)co_await hb;
     }());
     a = g_order[0];
     b = g_order[1];
@@ -128,7 +128,7 @@ TEST(Trace, AQueuedTaskIsWokenOnce) {
         auto h = create_task(yielder(1));
         t = id(h.base());
         Loop::current()->make_ready(h.base(), false);  // queued already: nothing happens
-        co_await h;
+        (void)co_await h;
     }());
     auto v = events();
     EXPECT_EQ(count(v, Kind::task_woken, t), count(v, Kind::task_run, t));
@@ -184,7 +184,7 @@ TEST(Trace, WakesNameTheirCause) {
         std::thread([] { g_flag.set(); }).join();  // 3: from a thread with no loop
         co_await sleep_ms(1);
         raise(SIGUSR1);  // 4: from irqio's signal trampoline
-        co_await w;
+        (void)co_await w;
     }());
     linux_port::detach_signal(SIGUSR1);
     // tests/trace_tool_check.py converts this recording with the host tool.
@@ -263,7 +263,7 @@ TEST(Trace, CountsEqualTheLoopsCounters) {
         for (int i = 0; i < 6; ++i) (void)g_q.try_put(i);  // 2 dropped
         while (g_q.try_get()) {
         }
-        co_await w;
+        (void)co_await w;
         late.join();
         trace::enable(false);  // what follows is not in the counters
         st = Loop::current()->stats();
