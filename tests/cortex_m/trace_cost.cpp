@@ -22,6 +22,6 @@ int main() {
     cm_test::report("trace: instructions per event (x1000)", per_event_milli);
     CM_CHECK(irqio::trace::written() == kN);
     CM_CHECK(irqio::trace::lost() == kN - 256);
-    CM_CHECK(per_event_milli > 10'000 && per_event_milli < 200'000);
+    CM_CHECK(per_event_milli > 10'000 && per_event_milli < 400'000);  // M3 LTO ~80, M0 ~250
     return 0;
 }
