@@ -8,11 +8,16 @@
 //             out with Uart::tx_pending().
 // The host keeps fewer bytes in flight than the rx ring holds, so nothing may be dropped: the
 // test checks that no receive overrun was counted and that every byte went both ways.
+// On lm3s6965evb (the architecture-only port) the same test runs over Pl011UartDriver (UART0).
 #include "check.hpp"
 #include "irqio/cortex_m.hpp"
-#include "irqio/cortex_m/cmsdk_uart_driver.hpp"
 #include "irqio/irqio.hpp"
 #include "irqio/periph/periph.hpp"
+#if IRQIO_CORTEX_M_SYSTICK_PORT
+#include "irqio/cortex_m/lm3s6965.hpp"
+#else
+#include "irqio/cortex_m/cmsdk_uart_driver.hpp"
+#endif
 
 namespace {
 
@@ -24,7 +29,13 @@ constexpr char kBanner[] = "irqio-uart-ready\n";
 constexpr char kBye[] = "irqio-uart-bye\n";
 
 FramePool<1024, 4> g_pool;
+#if IRQIO_CORTEX_M_SYSTICK_PORT
+cortex_m::Pl011UartDriver& g_drv = cortex_m::lm3s6965::uart0();
+constexpr char kDriver[] = "Pl011UartDriver";
+#else
 cortex_m::CmsdkUartDriver g_drv(cortex_m::uart0, 115200);
+constexpr char kDriver[] = "CmsdkUartDriver";
+#endif
 uint8_t g_rx_ring[256], g_tx_ring[256];
 
 std::span<const uint8_t> text(const char* s, std::size_t n) {
@@ -80,8 +91,9 @@ Task<int> echo() {
 }  // namespace
 
 int main() {
-    cm_test::sh::write(
-        "cm_periph_uart: irqio::Uart over CmsdkUartDriver (UART0), echo to the host\n");
+    cm_test::sh::write("cm_periph_uart: irqio::Uart over ");
+    cm_test::sh::write(kDriver);
+    cm_test::sh::write(" (UART0), echo to the host\n");
     FrameAllocatorScope scope(g_pool);
     int rc = run(echo());
     CM_CHECK(g_pool.used() == 0);

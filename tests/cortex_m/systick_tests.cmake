@@ -39,3 +39,10 @@ add_test(NAME cm_latency_instructions
         --handler ${IRQIO_TEST_TIMER_HANDLER} --qemu ${IRQIO_QEMU_SYSTEM_ARM}
         --max ${_latency_max} $<TARGET_FILE:cm_latency>)
 set_tests_properties(cm_latency_instructions PROPERTIES TIMEOUT 90 LABELS cortex_m)
+
+# The PrimeCell drivers of the LM3S6965: irqio::Uart over the PL011 (UART0), echoing what the host
+# sends (blocking, awaited, started), as cm_periph_uart does over the CMSDK UART.
+if(IRQIO_QEMU_MACHINE STREQUAL "lm3s6965evb")
+    irqio_add_qemu_test(cm_periph_uart periph_uart.cpp LIBRARIES irqio cm_test_support TIMEOUT 30
+        HOST_SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/periph_uart_host.py)
+endif()
