@@ -89,13 +89,14 @@ void record(Kind k, uintptr_t a, uintptr_t b, const void* loop) noexcept {
     if (!g_on.load(kSlotOrder)) return;
     const uint64_t ts = port::trace_clock_ns();
     Loop* cur = irqio::detail::tls_loop;
-    Context c = Context::task;
-    if (port::in_handler())
+    // An interrupt level's tasks run in its handler: their context is the level's, not a handler.
+    Context c = Context::other_loop;
+    if (cur != nullptr && cur->on_loop_thread())
+        c = (loop != nullptr && loop != cur) ? Context::other_loop : Context::task;
+    else if (port::in_handler())
         c = Context::handler;
     else if (cur == nullptr)
         c = Context::thread;
-    else if (loop != nullptr && loop != cur)
-        c = Context::other_loop;
     if (loop == nullptr) loop = cur;
     const uintptr_t i = irqio::detail::atomic_fetch_add(g_head, uintptr_t{1});
     if (i > g_mask && g_mode == Mode::drop_new) return;
