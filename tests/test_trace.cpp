@@ -217,15 +217,19 @@ TEST(Trace, WakesNameTheirCause) {
 TEST(Trace, AWakeFromAnotherLoopSaysSo) {
     Fresh f;
     std::atomic<Loop*> target{nullptr};
+    std::atomic<bool> about_to_wait{false};
     Event ev;
     std::thread other([&] {
-        run([&]() -> Task<void> { co_await ev.wait(); }(), [&](Loop& l) { target.store(&l); });
+        run(
+            [&]() -> Task<void> {
+                about_to_wait = true;
+                co_await ev.wait();
+            }(),
+            [&](Loop& l) { target.store(&l); });
     });
-    while (!target.load()) std::this_thread::yield();
     run([&]() -> Task<void> {
-        while (target.load()->task_count() == 0 || target.load()->ready_count() != 0)
-            co_await sleep_ms(1);
-        co_await sleep_ms(5);  // the waiter has begun its wait
+        while (!about_to_wait.load()) co_await sleep_ms(1);
+        co_await sleep_ms(5);  // the waiter has begun its wait (it suspends right after the store)
         ev.set();
     }());
     other.join();
