@@ -46,3 +46,9 @@ if(IRQIO_QEMU_MACHINE STREQUAL "lm3s6965evb")
     irqio_add_qemu_test(cm_periph_uart periph_uart.cpp LIBRARIES irqio cm_test_support TIMEOUT 30
         HOST_SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/periph_uart_host.py)
 endif()
+# PL061 edge interrupts under irqio::Pin: the board's up button, stroked by the host through the
+# QEMU monitor (awaited, blocking, started, cancelled).
+if(IRQIO_QEMU_MACHINE STREQUAL "lm3s6965evb")
+    irqio_add_qemu_test(cm_gpio_keys gpio_keys.cpp LIBRARIES irqio cm_test_support TIMEOUT 30
+        HOST_SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/gpio_keys_host.py)
+endif()

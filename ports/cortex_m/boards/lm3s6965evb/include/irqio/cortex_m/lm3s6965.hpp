@@ -1,9 +1,12 @@
-// The LM3S6965's peripherals that have drivers here: its UART0 (a PL011) with its interrupt
-// routed. Addresses and NVIC lines from the LM3S6965 data sheet and QEMU's hw/arm/stellaris.c.
+// The LM3S6965's peripherals that have drivers here: its UART0 (a PL011) and GPIO ports E and F
+// (PL061s: the evaluation board's buttons, up/down/left/right on E0..E3, select on F1, active
+// low; QEMU maps the keys up, down, left, right and ret to them), with their interrupts routed.
+// Addresses and NVIC lines from the LM3S6965 data sheet and QEMU's hw/arm/stellaris.c.
 #pragma once
 #include <cstdint>
 
 #include "irqio/cortex_m/pl011_uart_driver.hpp"
+#include "irqio/cortex_m/pl061_gpio.hpp"
 
 namespace irqio::cortex_m::lm3s6965 {
 
@@ -12,5 +15,14 @@ inline constexpr unsigned kUart0Irq = 5;
 
 // UART0's driver at 115200 baud, clocked by the system clock; using it links IRQ5_Handler.
 Pl011UartDriver& uart0() noexcept;
+
+inline constexpr uintptr_t kGpioEBase = 0x4002'4000;
+inline constexpr unsigned kGpioEIrq = 4;
+inline constexpr uintptr_t kGpioFBase = 0x4002'5000;
+inline constexpr unsigned kGpioFIrq = 30;
+
+// GPIO ports E and F; using one links its IRQ<n>_Handler.
+Pl061Gpio& gpio_e() noexcept;
+Pl061Gpio& gpio_f() noexcept;
 
 }  // namespace irqio::cortex_m::lm3s6965
