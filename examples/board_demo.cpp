@@ -476,6 +476,7 @@ struct Demo {
 
     Task<int> main_task() {
         trace::name_current_task("main");
+        trace::set_name(reinterpret_cast<uintptr_t>(&radio_q), "radio");  // its depth counter
         t_start_us = mono_us();
         uint64_t cpu0 = thread_cpu_us(CLOCK_THREAD_CPUTIME_ID);
         clockid_t dev_clock;

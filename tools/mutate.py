@@ -36,6 +36,9 @@ SUITES = {
                         "-DCMAKE_C_FLAGS=-fsanitize=thread", "-DIRQIO_SANITIZER=tsan"],
              "test_orderings", ["tests/test_orderings"],
              {"TSAN_OPTIONS": "halt_on_error=1 exitcode=66 suppressions=%s/tests/tsan.supp"}, 300),
+    # Interrupt levels and spawn across loops on the virtual board (tests/test_levels.cpp).
+    "levels": ("b-debug", ["-DCMAKE_BUILD_TYPE=None", "-DCMAKE_CXX_FLAGS=-O0"],
+               "test_levels", ["tests/test_levels"], {}, 60),
 }
 
 

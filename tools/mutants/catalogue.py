@@ -134,13 +134,11 @@ m("tsq_full_off_by_one", "include/irqio/isr/thread_safe_queue.hpp",
   """    bool full() const noexcept { return ring_.size() > N; }""",
   "ThreadSafeQueue::full() one past the capacity")
 m("tsq_put_no_signal", "include/irqio/isr/thread_safe_queue.hpp",
-  """            detail::atomic_fetch_add(dropped_, uint32_t{1});
-            return false;
-        }
-        if (detail::load_sc(want_) & kWantData) signal();""",
-  """            detail::atomic_fetch_add(dropped_, uint32_t{1});
-            return false;
-        }""",
+  """        trace::queue_depth(this);
+        if (detail::load_sc(want_) & kWantData) signal();
+        return true;""",
+  """        trace::queue_depth(this);
+        return true;""",
   "try_put never rings the loop for a waiting getter")
 m("tsq_getter_no_recheck", "include/irqio/isr/thread_safe_queue.hpp",
   """            if (q_->getters_.empty() && q_->take_now(slot_)) return false;  // raced a put""",
@@ -197,3 +195,29 @@ m("inbox_link_relaxed", "include/irqio/core/inbox.hpp",
                                                 std::memory_order_relaxed));""",
   "the inbox push links with a relaxed CAS: the loop may read a node before its fields are "
   "visible", suite="tsan")
+
+# --- Interrupt levels and spawn across loops (suite "levels": test_levels on the virtual board) --
+m("level_wake_not_pended", "src/loop.cpp",
+  """        // A level never sleeps, so there is no handshake: its interrupt is pended and runs the
+        // level before a lower context goes on, or once the level returns.
+        port_.notify();""",
+  """        // A level never sleeps, so there is no handshake: its interrupt is pended and runs the
+        // level before a lower context goes on, or once the level returns.
+        (void)0;""",
+  "a wake posted to a level's inbox never pends its interrupt: the level's task waits for ever",
+  suite="levels")
+m("remote_cancel_not_sent", "src/remote_task.cpp",
+  """    ring(r, r->home, &r->home_node);
+}""",
+  """}""",
+  "cancel() of a spawned task marks it but never tells its loop: wait_for cannot stop it",
+  suite="levels", cheap=False)
+m("remote_done_not_sent", "src/remote_task.cpp",
+  """    ring(r, r->caller, &r->caller_node);""",
+  """    (void)0;""",
+  "a spawned task's completion never reaches the caller's loop: co_await on its handle hangs",
+  suite="levels")
+m("affinity_unchecked", "include/irqio/core/loop_affinity.hpp",
+  """        IRQIO_ASSERT(owner_ == l || l == nullptr,""",
+  """        IRQIO_ASSERT(true || owner_ == l || l == nullptr,""",
+  "a Lock or Queue used from a second loop is not caught", suite="levels")
