@@ -52,3 +52,8 @@ if(IRQIO_QEMU_MACHINE STREQUAL "lm3s6965evb")
     irqio_add_qemu_test(cm_gpio_keys gpio_keys.cpp LIBRARIES irqio cm_test_support TIMEOUT 30
         HOST_SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/gpio_keys_host.py)
 endif()
+# PL022 SPI under irqio::SpiBus, in the port's loopback: awaited, blocking, started, abort, cancel.
+if(IRQIO_QEMU_MACHINE STREQUAL "lm3s6965evb")
+    irqio_add_qemu_test(cm_spi_loopback spi_loopback.cpp LIBRARIES irqio cm_test_support TIMEOUT 20
+        ICOUNT)
+endif()
