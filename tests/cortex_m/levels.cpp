@@ -183,9 +183,18 @@ ThreadSafeQueue<uint32_t, 8> g_storm_q;  // timer handler -> low level
 Semaphore g_storm_sem(0);                // low level -> high level, one permit per item
 ThreadSafeQueue<uint32_t, 8> g_done_q;   // high level -> thread mode
 volatile uint32_t g_produced = 0;
+// The timer is more urgent than both levels (priority 0) and re-arms itself after a delay that
+// sweeps 250..446 ticks in steps of one (40 instructions), so its handler lands at many points of
+// both levels' code, their run queues and inboxes included.
+uint32_t g_storm_ticks = 0;
 void on_storm_tick(void*) {
     const uint32_t next = g_produced;
     if (next < kStorm && g_storm_q.try_put(next)) g_produced = next + 1;
+    if (g_produced < kStorm) {
+        g_storm_ticks = g_storm_ticks + 1;
+        cm_test::TestTimer::start_oneshot_ticks(250 + g_storm_ticks % 197, on_storm_tick, nullptr,
+                                                0x00);
+    }
 }
 Task<uint32_t> storm_low() {
     uint32_t sum = 0;
@@ -207,7 +216,7 @@ Task<void> storm_high() {
 Task<void> storm() {
     auto lo = spawn(*g_low, storm_low());
     auto hi = spawn(*g_high, storm_high());
-    cm_test::TestTimer::start_periodic(20, on_storm_tick, nullptr);
+    cm_test::TestTimer::start_oneshot_ticks(250, on_storm_tick, nullptr, 0x00);
     uint32_t next = 0;
     while (next < kStorm) {
         auto v = co_await g_done_q.get();
