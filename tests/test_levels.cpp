@@ -362,3 +362,57 @@ TEST(Levels, WaitForAcrossLevelsStopsTheDmaBeforeReturning) {
 }
 
 }  // namespace
+
+namespace {
+
+// spawn() between the loops of two threads: the same handle protocol as across levels, with the
+// RemoteTask block's atomics really shared by two CPUs (run under the tsan preset too).
+TEST(Spawn, AcrossThreadsAwaitCancelAndWaitFor) {
+    std::atomic<Loop*> other{nullptr};
+    Event stop;
+    std::thread b([&] {
+        auto body = [&]() -> Task<void> { co_await stop.wait(); };
+        run(body(), [&](Loop& l) { other.store(&l); });
+    });
+    while (!other.load()) std::this_thread::yield();
+    std::atomic<int> cleaned{0};
+    struct Cleanup {
+        std::atomic<int>* n;
+        ~Cleanup() { n->fetch_add(1); }
+    };
+    auto twice = [](int v) -> Task<int> {
+        co_await sleep_ms(0);
+        co_return v * 2;
+    };
+    auto forever = [&]() -> Task<int> {
+        Cleanup c{&cleaned};
+        co_await sleep_ms(100'000);
+        co_return -1;
+    };
+    auto main_task = [&]() -> Task<void> {
+        Loop& b_loop = *other.load();
+        for (int i = 0; i < 300; ++i) {
+            auto h = spawn(b_loop, twice(i));
+            auto r = co_await h;
+            EXPECT_TRUE(r.ok() && r.value() == 2 * i);
+        }
+        auto c = spawn(b_loop, forever());
+        co_await sleep_ms(1);
+        c.cancel();
+        auto rc = co_await c;
+        EXPECT_EQ(rc.error(), Error::cancelled);
+        EXPECT_EQ(cleaned.load(), 1);
+        auto w = spawn(b_loop, forever());
+        auto rw = co_await wait_for_ms(w, 2);
+        EXPECT_EQ(rw.error(), Error::timed_out);
+        EXPECT_TRUE(w.done() && w.cancelled());
+        EXPECT_EQ(cleaned.load(), 2);  // cleanup ran on the other thread before wait_for returned
+        for (int i = 0; i < 50; ++i) (void)spawn(b_loop, twice(i));  // handles dropped at once
+        co_await sleep_ms(20);  // their completions come back to this loop, which frees them
+    };
+    run(main_task());
+    stop.set();
+    b.join();
+}
+
+}  // namespace
