@@ -3,11 +3,12 @@
 // interrupt level) while the object holds state of the first is an assertion, not a silent race.
 #pragma once
 #include "irqio/config.hpp"
+#include "irqio/core/per_core.hpp"
 
 namespace irqio {
 class Loop;
 namespace detail {
-extern constinit IRQIO_THREAD_LOCAL Loop* tls_loop;
+extern constinit IRQIO_THREAD_LOCAL PerContext<Loop*> tls_loop;  // core/loop.hpp
 
 class LoopAffinity {
   public:
