@@ -133,8 +133,8 @@ class Loop : private detail::ScheduleDoor {
     // it may touch task-context state.
     // (An interrupt level's "thread" is its own handler: `ctx_` is the context its tasks run in.)
     IRQIO_INLINE bool on_loop_thread() const noexcept {
-        return detail::tls_loop == this &&
-               port::context() == ctx_.load(std::memory_order_relaxed);
+        return port::context() == ctx_.load(std::memory_order_relaxed) &&
+               detail::tls_loop == this;
     }
     // Whether this loop is an interrupt level (InterruptLoop): it never sleeps, a wake pends it.
     bool is_level() const noexcept { return wake_mode_ == WakeMode::pend_level; }
