@@ -375,7 +375,7 @@ TEST(Spawn, AcrossThreadsAwaitCancelAndWaitFor) {
         run(body(), [&](Loop& l) { other.store(&l); });
     });
     while (!other.load()) std::this_thread::yield();
-    std::atomic<int> cleaned{0};
+    std::atomic<int> cleaned{0}, started{0};
     struct Cleanup {
         std::atomic<int>* n;
         ~Cleanup() { n->fetch_add(1); }
@@ -386,6 +386,7 @@ TEST(Spawn, AcrossThreadsAwaitCancelAndWaitFor) {
     };
     auto forever = [&]() -> Task<int> {
         Cleanup c{&cleaned};
+        started.fetch_add(1);
         co_await sleep_ms(100'000);
         co_return -1;
     };
@@ -396,13 +397,15 @@ TEST(Spawn, AcrossThreadsAwaitCancelAndWaitFor) {
             auto r = co_await h;
             EXPECT_TRUE(r.ok() && r.value() == 2 * i);
         }
+        // (A task cancelled before it first ran has no locals to clean up: wait until it runs.)
         auto c = spawn(b_loop, forever());
-        co_await sleep_ms(1);
+        while (started.load() < 1) co_await sleep_ms(1);
         c.cancel();
         auto rc = co_await c;
         EXPECT_EQ(rc.error(), Error::cancelled);
         EXPECT_EQ(cleaned.load(), 1);
         auto w = spawn(b_loop, forever());
+        while (started.load() < 2) co_await sleep_ms(1);
         auto rw = co_await wait_for_ms(w, 2);
         EXPECT_EQ(rw.error(), Error::timed_out);
         EXPECT_TRUE(w.done() && w.cancelled());
