@@ -103,7 +103,7 @@ void start_remote(Loop& home, TaskBase* t, Priority prio, RemoteTask* r) noexcep
     r->caller = caller;
     r->prio = prio;
     add_task_ref(t);  // the header outlives the frame until on_complete took the outcome
-    r->add_ref();                   // the home loop's, until the task is done
+    r->add_ref();     // the home loop's, until the task is done
     ring(r, &home, &r->home_node);  // the release in the push publishes the block
 }
 

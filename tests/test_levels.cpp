@@ -295,7 +295,10 @@ TEST(LevelsDeathTest, QueueWithItemsTakenFromALevel) {
         IrqController irq;
         Levels lv(irq);
         Queue<int, 4> q;
-        auto level_task = [&]() -> Task<void> { (void)q.try_get(); co_return; };
+        auto level_task = [&]() -> Task<void> {
+            (void)q.try_get();
+            co_return;
+        };
         auto main_task = [&]() -> Task<void> {
             FrameAllocatorScope frames(spawn_pool());
             (void)q.try_put(1);

@@ -173,7 +173,8 @@ Task<void> every_any_object() {
     CM_CHECK(g_trace.is("ev fl q7 sem"));
     // schedule_on a level: the callback runs inside the level's handler, before the call returns.
     static Loop* seen = nullptr;
-    CM_CHECK(schedule_on(*g_high, [](void*) { seen = Loop::current(); }, nullptr));
+    CM_CHECK(schedule_on(
+        *g_high, [](void*) { seen = Loop::current(); }, nullptr));
     CM_CHECK(seen == g_high);
 }
 
@@ -365,6 +366,7 @@ int main() {
     FrameAllocatorScope frames(g_thread_pool);
     Loop loop(port::default_port());
     CM_CHECK(loop.run(all()) == 0);
-    cortex_m::semihosting::write("cm_levels: order, long step, any objects, storm, cancel, timers, stack\n");
+    cortex_m::semihosting::write(
+        "cm_levels: order, long step, any objects, storm, cancel, timers, stack\n");
     return 0;
 }

@@ -13,7 +13,8 @@
 namespace irqio {
 class Loop;
 namespace detail {
-extern constinit IRQIO_THREAD_LOCAL PerContext<Loop*> tls_loop;  // core/per_core.hpp: per core with IRQIO_CORES > 1
+extern constinit IRQIO_THREAD_LOCAL PerContext<Loop*>
+    tls_loop;  // core/per_core.hpp: per core with IRQIO_CORES > 1
 void* allocate_frame_block(std::size_t bytes, uint8_t& alloc_id) noexcept;
 void free_frame_block(void* p, uint8_t alloc_id) noexcept;
 }  // namespace detail

@@ -14,9 +14,9 @@
 #include "irqio/core/per_core.hpp"
 #include "irqio/core/run_queue.hpp"
 #include "irqio/core/step_hook.hpp"
-#include "irqio/core/trace.hpp"
 #include "irqio/core/task.hpp"
 #include "irqio/core/timer_heap.hpp"
+#include "irqio/core/trace.hpp"
 #include "irqio/core/wait_list.hpp"
 #include "irqio/port.hpp"
 
@@ -133,8 +133,7 @@ class Loop : private detail::ScheduleDoor {
     // it may touch task-context state.
     // (An interrupt level's "thread" is its own handler: `ctx_` is the context its tasks run in.)
     IRQIO_INLINE bool on_loop_thread() const noexcept {
-        return port::context() == ctx_.load(std::memory_order_relaxed) &&
-               detail::tls_loop == this;
+        return port::context() == ctx_.load(std::memory_order_relaxed) && detail::tls_loop == this;
     }
     // Whether this loop is an interrupt level (InterruptLoop): it never sleeps, a wake pends it.
     bool is_level() const noexcept { return wake_mode_ == WakeMode::pend_level; }

@@ -23,10 +23,10 @@ struct RemoteTask {
     struct DoneHook : CompletionHook {
         RemoteTask* owner = nullptr;
     };
-    Node home_node;    // drained by the home loop: start the task; cancel it
-    Node caller_node;  // drained by the caller's loop: the task is done, wake its awaiters
-    DoneHook on_done;  // in the task's awaiters, on the home loop
-    WaitList awaiters;       // the caller's tasks awaiting the handle (its task context only)
+    Node home_node;            // drained by the home loop: start the task; cancel it
+    Node caller_node;          // drained by the caller's loop: the task is done, wake its awaiters
+    DoneHook on_done;          // in the task's awaiters, on the home loop
+    WaitList awaiters;         // the caller's tasks awaiting the handle (its task context only)
     TaskBase* task = nullptr;  // the home loop's, once handed over
     Loop* home = nullptr;
     Loop* caller = nullptr;
@@ -92,7 +92,8 @@ template <>
 struct RemoteTaskOf<void> : RemoteTask {};
 
 // The caller's task context: hands `t` (just created, owned by the caller alone) to `home`.
-// `r` is a fresh block from the caller's frame allocator, already referenced by the caller's handle.
+// `r` is a fresh block from the caller's frame allocator, already referenced by the caller's
+// handle.
 void start_remote(Loop& home, TaskBase* t, Priority prio, RemoteTask* r) noexcept;
 
 }  // namespace detail

@@ -25,9 +25,7 @@ class TaskHandle {
         if ((r_ = o.r_)) r_->add_ref();
     }
     TaskHandle(TaskHandle&& o) noexcept
-        : t_(std::exchange(o.t_, nullptr)),
-          r_(std::exchange(o.r_, nullptr)),
-          failed_(o.failed_) {}
+        : t_(std::exchange(o.t_, nullptr)), r_(std::exchange(o.r_, nullptr)), failed_(o.failed_) {}
     template <class U>
     requires(std::is_void_v<T> && !std::is_void_v<U>) TaskHandle(const TaskHandle<U>& o)
     noexcept : TaskHandle(o.base(), o.failure()) {

@@ -35,7 +35,8 @@ std::atomic<bool> g_core1_done{false};
 
 Task<int> main1() {
     for (int r = 0; r < kRounds; ++r) {
-        if (!IRQIO_CROSS_LATENCY_PINGPONG) co_await sleep_ms(1);  // core 0 is asleep (or busy) by now
+        if (!IRQIO_CROSS_LATENCY_PINGPONG)
+            co_await sleep_ms(1);  // core 0 is asleep (or busy) by now
         irqio_cross_set(&g_to_core0);
         irqio_cross_set_done();
         co_await g_to_core1.wait();

@@ -1,11 +1,11 @@
 // DualTimer: timer 1 of the CMSDK dual timer (SP804 register layout) as a hookable interrupt.
 #include "irqio/cortex_m/cmsdk_dualtimer.hpp"
 
+#include "irqio/core/trace.hpp"
+#include "irqio/cortex_m/board.hpp"
 #include "irqio/cortex_m/irq.hpp"
 #include "irqio/cortex_m/mmio.hpp"
-#include "irqio/cortex_m/board.hpp"
 #include "irqio/cortex_m/nvic.hpp"
-#include "irqio/core/trace.hpp"
 
 namespace irqio::cortex_m {
 namespace {

@@ -3,9 +3,9 @@
 
 #include <initializer_list>
 
+#include "irqio/cortex_m/board.hpp"
 #include "irqio/cortex_m/irq.hpp"
 #include "irqio/cortex_m/mmio.hpp"
-#include "irqio/cortex_m/board.hpp"
 #include "irqio/cortex_m/nvic.hpp"
 
 namespace irqio::cortex_m {

@@ -1,8 +1,8 @@
 // CmsdkUartDriver: the CMSDK UART's hooks adapted to the portable UartDriver / UartSink pair.
 #include "irqio/cortex_m/cmsdk_uart_driver.hpp"
 
-#include "irqio/cortex_m/irq.hpp"
 #include "irqio/cortex_m/board.hpp"
+#include "irqio/cortex_m/irq.hpp"
 #include "irqio/cortex_m/nvic.hpp"
 
 namespace irqio::cortex_m {

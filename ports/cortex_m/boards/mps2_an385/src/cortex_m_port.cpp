@@ -4,12 +4,12 @@
 
 #include <initializer_list>
 
+#include "irqio/core/trace.hpp"
 #include "irqio/cortex_m/cmsdk_timer.hpp"
 #include "irqio/cortex_m/irq.hpp"
 #include "irqio/cortex_m/mps2_an385.hpp"
 #include "irqio/cortex_m/nvic.hpp"
 #include "irqio/cortex_m/semihosting.hpp"
-#include "irqio/core/trace.hpp"
 
 // Prints the broken contract; defined in src/diagnostics.cpp, absent unless that is linked.
 extern "C" [[gnu::weak]] void irqio_report_fatal(const char* what, const char* file,

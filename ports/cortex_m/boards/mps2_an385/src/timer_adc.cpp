@@ -2,9 +2,9 @@
 #include "irqio/cortex_m/timer_adc.hpp"
 
 #include "irqio/cortex_m.hpp"
+#include "irqio/cortex_m/board.hpp"
 #include "irqio/cortex_m/cmsdk_dualtimer.hpp"
 #include "irqio/cortex_m/irq.hpp"
-#include "irqio/cortex_m/board.hpp"
 
 namespace irqio::cortex_m {
 namespace {
