@@ -52,6 +52,13 @@ if(IRQIO_QEMU_MACHINE STREQUAL "lm3s6965evb")
     irqio_add_qemu_test(cm_gpio_keys gpio_keys.cpp LIBRARIES irqio cm_test_support TIMEOUT 30
         HOST_SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/gpio_keys_host.py)
 endif()
+# The LM3S6965's ADC under irqio::Adc, paced by a general-purpose timer: every sample checked
+# against QEMU's conversion sequence, exact counts, overruns and FIFO overflows counted, stop/cancel.
+# sleep=off: while the core sleeps, time warps to the next timer, so the idle phase is exact too.
+if(IRQIO_QEMU_MACHINE STREQUAL "lm3s6965evb")
+    irqio_add_qemu_test(cm_lm3s_adc lm3s_adc.cpp LIBRARIES irqio cm_test_support TIMEOUT 60
+        ICOUNT_OPTS shift=0,align=off,sleep=off)
+endif()
 # PL022 SPI under irqio::SpiBus, in the port's loopback: awaited, blocking, started, abort, cancel.
 if(IRQIO_QEMU_MACHINE STREQUAL "lm3s6965evb")
     irqio_add_qemu_test(cm_spi_loopback spi_loopback.cpp LIBRARIES irqio cm_test_support TIMEOUT 20

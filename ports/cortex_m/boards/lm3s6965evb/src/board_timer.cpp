@@ -4,39 +4,20 @@
 #include "irqio/cortex_m/board_timer.hpp"
 
 #include "irqio/cortex_m/irq.hpp"
+#include "irqio/cortex_m/lm3s6965_gptm.hpp"
 #include "irqio/cortex_m/mmio.hpp"
 #include "irqio/cortex_m/nvic.hpp"
 
 namespace irqio::cortex_m {
 namespace {
 
-struct GptmRegs {
-    Reg cfg;   // 0x00: 0 = one 32-bit timer
-    Reg tamr;  // 0x04: timer A mode, 1 = one-shot, 2 = periodic
-    Reg tbmr;
-    Reg ctl;  // 0x0C: bit 0 enables timer A
-    Reg reserved0[2];
-    Reg imr;  // 0x18: bit 0, timer A time-out interrupt
-    Reg ris;
-    Reg mis;
-    Reg icr;    // 0x24: write 1 to clear
-    Reg tailr;  // 0x28: timer A interval load
-    Reg tbilr;
-    Reg tamatchr;
-    Reg tbmatchr;
-    Reg tapr;
-    Reg tbpr;
-    Reg tapmr;
-    Reg tbpmr;
-    Reg tar;  // 0x48: timer A's counter
-};
-constexpr uintptr_t kTimer0Base = 0x4003'0000;
-constexpr uintptr_t kRcgc1 = 0x400F'E104;  // run-mode clock gating 1: bit 16 = timer 0
-constexpr uint32_t kTimeout = 1u << 0;
-constexpr uint32_t kOneShot = 1, kPeriodic = 2;
+using lm3s6965::GptmRegs;
+namespace gptm_bits = lm3s6965::gptm;
+constexpr uint32_t kTimeout = gptm_bits::kTimeoutA;
+constexpr uint32_t kOneShot = gptm_bits::kOneShot, kPeriodic = gptm_bits::kPeriodic;
 
 GptmRegs& gptm() noexcept {
-    return mmio<GptmRegs>(kTimer0Base);
+    return lm3s6965::gptm_regs(gptm_bits::kTimer0Base);
 }
 
 board_timer_detail::State g_state;
@@ -44,7 +25,7 @@ board_timer_detail::State g_state;
 void start(uint32_t ticks, uint32_t mode, BoardTimer::Hook hook, void* arg,
            uint8_t priority) noexcept {
     BoardTimer::stop();
-    mmio<Reg>(kRcgc1) = mmio<Reg>(kRcgc1) | (1u << 16);
+    mmio<Reg>(lm3s6965::kRcgc1) = mmio<Reg>(lm3s6965::kRcgc1) | (1u << 16);
     g_state.hook = hook;
     g_state.arg = arg;
     g_state.fired = 0;
@@ -52,8 +33,7 @@ void start(uint32_t ticks, uint32_t mode, BoardTimer::Hook hook, void* arg,
     GptmRegs& t = gptm();
     t.cfg = 0;
     t.tamr = mode;
-    // QEMU times out after TAILR ticks (hw/arm/stellaris.c); the data sheet counts TAILR down to 0.
-    t.tailr = ticks;
+    t.tailr = gptm_bits::interval_load(ticks);
     t.icr = kTimeout;
     t.imr = kTimeout;
     nvic::set_priority(BoardTimer::kIrq, priority);
