@@ -6,7 +6,8 @@
 // it converts twice per timer trigger, of which the driver keeps the first. The test replays that
 // sequence, so every sample is checked against the conversion it must be: a
 // sample lost, repeated or misplaced anywhere fails, and a loss is measured by the data itself.
-//   rates:    argument errors; the period is the nearest whole number of clocks;
+//   rates:    argument errors; the period is the nearest whole number of clocks; a stream
+//             stopped with conversions in the FIFO leaves none to the next;
 //   exact:    with a worker keeping the core busy (time = instructions), kBlocks awaited blocks in
 //             a row, each the next, every sample the conversion its number says, block timestamps
 //             on the block period; then, stopped half a period after sample N, exactly N samples
@@ -120,6 +121,24 @@ Task<int> test_rates() {
     adc.stop();
     CM_CHECK(!drv().running() && drv().samples() == 0);
     CM_CHECK(drv().select_channel(0).ok());
+
+    // A stream stopped with conversions still in the FIFO (its handler held off): the next
+    // stream does not start with them. Its first block is full at its own 32nd sample, and it
+    // holds the conversions after the three left behind.
+    CM_CHECK(adc.start(kRate).ok());
+    uint32_t primask = cortex_m::irq_disable();
+    spin_us(3 * kPeriodUs + kPeriodUs / 2);
+    adc.stop();
+    cortex_m::irq_restore(primask);
+    CM_CHECK(drv().samples() == 0);
+    g_conv.skip(3);
+    CM_CHECK(adc.start(kRate).ok());
+    uint64_t t0 = now_us();
+    Result<AdcBlock> r = co_await adc.next_block(Priority::high);
+    CM_CHECK(r.ok() && r.value().seq == 0);
+    CM_CHECK(r.value().timestamp_us >= t0 + kBlockUs);
+    CM_CHECK(matches(r.value(), g_conv));
+    adc.stop();  // at once: no conversion since the block's last (the FIFO is empty)
     co_return 0;
 }
 
