@@ -64,3 +64,13 @@ if(IRQIO_QEMU_MACHINE STREQUAL "lm3s6965evb")
     irqio_add_qemu_test(cm_spi_loopback spi_loopback.cpp LIBRARIES irqio cm_test_support TIMEOUT 20
         ICOUNT)
 endif()
+# The OLED example (examples/cortex_m/oled, SSD0323 over the PL022, keys, a timer job): the host
+# strokes the keys with the monitor's sendkey and compares the display, taken with screendump,
+# pixel by pixel with oled_expected.txt (oled_host.py --regenerate rewrites it).
+if(TARGET oled_lm3s6965evb)
+    add_test(NAME cm_oled
+        COMMAND ${IRQIO_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/oled_host.py --runner ${IRQIO_QEMU_RUNNER}
+            --elf $<TARGET_FILE:oled_lm3s6965evb> -- --timeout 40 --machine ${IRQIO_QEMU_MACHINE}
+            --qemu ${IRQIO_QEMU_SYSTEM_ARM} --icount)
+    set_tests_properties(cm_oled PROPERTIES TIMEOUT 70 LABELS cortex_m)
+endif()

@@ -19,7 +19,8 @@ enum : unsigned {
     kIm = 0x410 / 4,   // 1 = interrupt enabled
     kMis = 0x418 / 4,
     kIcr = 0x41C / 4,
-    kDen = 0x51C / 4,  // LM3S (Stellaris) extension: digital enable
+    kAfsel = 0x420 / 4,  // 1 = the pin belongs to the alternate (peripheral) function
+    kDen = 0x51C / 4,    // LM3S (Stellaris) extension: digital enable
 };
 
 Reg& reg(uintptr_t base, unsigned word) noexcept {
@@ -39,6 +40,13 @@ void Pl061Gpio::make_output(unsigned pin, bool output) noexcept {
     uint32_t primask = irq_disable();  // read-modify-write of registers the other pins share
     set_bit(reg(base_, kDen), 1u << pin, true);
     set_bit(reg(base_, kDir), 1u << pin, output);
+    irq_restore(primask);
+}
+
+void Pl061Gpio::make_alternate(unsigned pin) noexcept {
+    uint32_t primask = irq_disable();
+    set_bit(reg(base_, kDen), 1u << pin, true);
+    set_bit(reg(base_, kAfsel), 1u << pin, true);
     irq_restore(primask);
 }
 

@@ -22,6 +22,9 @@ class Pl061Gpio {
 
     // Task context (setup): the pin as a digital output or input.
     void make_output(unsigned pin, bool output) noexcept;
+    // Task context (setup): the pin to the peripheral that shares it (the chip's alternate
+    // function, e.g. an SSI's clock), no longer a GPIO.
+    void make_alternate(unsigned pin) noexcept;
     bool read(unsigned pin) noexcept;
     void write(unsigned pin, bool level) noexcept;
     // Interrupts on the given edges of an input pin call sink->on_edge(); Edge::none stops them
