@@ -191,7 +191,7 @@ void report(const char* name, uint64_t value) {
     sh::write("\n");
 }
 
-constexpr uint32_t kFrames = 16;
+constexpr uint32_t kFrames = 64;  // the clock has 1 us: +-16 instructions a frame
 
 // kFrames updates back to back (the blocking ones with a turn of the loop between two frames, as a
 // task drawing in a loop would give); reports the time per frame, which under -icount is the
