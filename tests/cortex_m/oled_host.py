@@ -15,6 +15,7 @@ import argparse
 import os
 import queue
 import re
+import signal
 import socket
 import struct
 import subprocess
@@ -65,8 +66,17 @@ class Monitor:
 
     def command(self, text):
         self.sock.sendall(text.encode() + b"\n")
-        if text != "quit":
-            self._until_prompt()
+        self._until_prompt()
+
+    def quit(self):
+        """Ends QEMU; returns once it has closed the monitor (closing first could drop the
+        command)."""
+        self.sock.sendall(b"quit\n")
+        try:
+            while self.sock.recv(4096):
+                pass
+        except OSError:
+            pass
 
     def close(self):
         self.sock.close()
@@ -254,15 +264,20 @@ def main():
         finally:
             if mon is not None:
                 try:
-                    mon.command("quit")
+                    mon.quit()
                 except OSError:
                     pass
                 mon.close()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            # The runner started QEMU in a session of its own and kills it on an interrupt
+            # (its finally clause), which a SIGKILL of the runner would skip.
+            for sig, wait in ((None, 10), (signal.SIGINT, 10), (signal.SIGKILL, None)):
+                if sig is not None:
+                    proc.send_signal(sig)
+                try:
+                    proc.wait(timeout=wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    print(f"oled_host: the runner is still there after {wait} s")
 
         if failures == 0 and args.regenerate:
             write_expected(args.expected, pictures)
