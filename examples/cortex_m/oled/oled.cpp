@@ -81,7 +81,9 @@ void draw_number(Ssd0323::Frame& f, int x, int y, uint32_t n, uint8_t grey) {
 
 void draw(Ssd0323::Frame& f, const State& s) {
     f.clear(0);
-    f.draw_rect(0, 0, Ssd0323::kWidth, Ssd0323::kHeight, 5);
+    // The border follows the marker's shade (dimmed): every update changes the first and the
+    // last row too once the select key was pressed, so a frame that leaves one out shows.
+    f.draw_rect(0, 0, Ssd0323::kWidth, Ssd0323::kHeight, kShades[s.shade] / 2);
     draw_text(f, 4, 3, "IRQIO LM3S6965 OLED", 15);
     f.fill_rect(1, 12, Ssd0323::kWidth - 2, 1, 3);
     draw_text(f, 4, 17, "KEYS", 9);
@@ -221,6 +223,7 @@ Task<void> measure(Ssd0323& oled, const Ssd0323::Frame& f, bool awaited, bool wi
     sh::write(with_ticker ? " frames, 20 us ticker beside them\n" : " frames\n");
     report("  instructions per frame (icount)", (t1 - t0) * 1000 / kFrames);
     if (with_ticker) {
+        report("  ticker periods due during the frames", (t1 - t0) / kTickerUs);
         report("  ticker jobs during the frames", st.jobs);
         report("  ticker periods missed", st.missed);
         report("  ticker latest (us)", st.max_late_us);
