@@ -7,6 +7,7 @@
 #include "irqio/cortex_m/irq.hpp"
 #include "irqio/cortex_m/nvic.hpp"
 #include "irqio/irqio.hpp"
+#include "named_tests.hpp"
 #include "test_timer.hpp"
 
 namespace {
@@ -498,12 +499,7 @@ Task<int> test_priority() {
     co_return 0;
 }
 
-using TestFn = Task<int> (*)();
-struct NamedTest {
-    const char* name;
-    TestFn fn;
-};
-constexpr NamedTest kTests[] = {
+constexpr cm_test::NamedTest kTests[] = {
     {"tasks", test_tasks},           {"sleep accuracy", test_sleep_accuracy},
     {"tickless", test_tickless},     {"cancellation", test_cancellation},
     {"event", test_event},           {"lock", test_lock},
@@ -517,13 +513,9 @@ constexpr NamedTest kTests[] = {
 int main() {
     cm_test::sh::write("cm_core: the irqio core on mps2-an385\n");
     FrameAllocatorScope scope(g_pool);
-    for (const NamedTest& t : kTests) {
-        cm_test::sh::write("-- ");
-        cm_test::sh::write(t.name);
-        cm_test::sh::write("\n");
-        CM_CHECK(run(t.fn()) == 0);
+    cm_test::run_named(kTests, [] {
         CM_CHECK(g_pool.used() == 0);  // every frame went back
-    }
+    });
     report("frame pool high water (blocks of 1 KiB)", g_pool.high_water());
     cm_test::sh::write("PASS\n");
     return 0;

@@ -26,6 +26,7 @@
 #include "irqio/cortex_m/lm3s6965.hpp"
 #include "irqio/irqio.hpp"
 #include "irqio/periph/periph.hpp"
+#include "named_tests.hpp"
 
 namespace {
 
@@ -353,12 +354,7 @@ Task<int> test_cancel() {
     co_return 0;
 }
 
-using TestFn = Task<int> (*)();
-struct NamedTest {
-    const char* name;
-    TestFn fn;
-};
-constexpr NamedTest kTests[] = {
+constexpr cm_test::NamedTest kTests[] = {
     {"rates", test_rates},        {"exact", test_exact}, {"slow", test_slow},
     {"fifo", test_fifo_overflow}, {"idle", test_idle},   {"cancel", test_cancel},
 };
@@ -368,14 +364,10 @@ constexpr NamedTest kTests[] = {
 int main() {
     cm_test::sh::write("cm_lm3s_adc: irqio::Adc over the LM3S6965 ADC, timer 1 triggered\n");
     FrameAllocatorScope scope(g_pool);
-    for (const NamedTest& t : kTests) {
-        cm_test::sh::write("-- ");
-        cm_test::sh::write(t.name);
-        cm_test::sh::write("\n");
-        CM_CHECK(run(t.fn()) == 0);
+    cm_test::run_named(kTests, [] {
         CM_CHECK(g_pool.used() == 0);
         CM_CHECK(!drv().running());
-    }
+    });
     cm_test::sh::write("PASS\n");
     return 0;
 }

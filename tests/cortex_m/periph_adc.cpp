@@ -22,6 +22,7 @@
 #include "irqio/cortex_m/timer_adc.hpp"
 #include "irqio/irqio.hpp"
 #include "irqio/periph/periph.hpp"
+#include "named_tests.hpp"
 
 namespace {
 
@@ -266,12 +267,7 @@ Task<int> test_cancel() {
     co_return 0;
 }
 
-using TestFn = Task<int> (*)();
-struct NamedTest {
-    const char* name;
-    TestFn fn;
-};
-constexpr NamedTest kTests[] = {
+constexpr cm_test::NamedTest kTests[] = {
     {"stream", test_stream},
     {"cancel", test_cancel},
 };
@@ -281,14 +277,10 @@ constexpr NamedTest kTests[] = {
 int main() {
     cm_test::sh::write("cm_periph_adc: irqio::Adc over TimerAdc (dual timer paced sampler)\n");
     FrameAllocatorScope scope(g_pool);
-    for (const NamedTest& t : kTests) {
-        cm_test::sh::write("-- ");
-        cm_test::sh::write(t.name);
-        cm_test::sh::write("\n");
-        CM_CHECK(run(t.fn()) == 0);
+    cm_test::run_named(kTests, [] {
         CM_CHECK(g_pool.used() == 0);
         CM_CHECK(!g_drv.running());
-    }
+    });
     cm_test::sh::write("PASS\n");
     return 0;
 }

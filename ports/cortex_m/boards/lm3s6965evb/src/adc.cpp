@@ -70,16 +70,10 @@ Result<void> Lm3sAdcDriver::adc_start(uint16_t* buf, std::size_t block_len, uint
         rate_hz == 0 || rate_hz > clock_hz_ / kMinClocksPerSample)
         return Error::invalid_argument;
     g_owner = this;
-    buf_ = buf;
-    block_len_ = block_len;
-    ring_len_ = block_len * blocks;
-    pos_ = 0;
-    in_block_ = 0;
-    done_ = 0;
     extra_ = 0;
     overflows_ = 0;
     period_ = (clock_hz_ + rate_hz / 2) / rate_hz;
-    sink_ = sink;
+    ring_.start(buf, block_len, blocks, sink);
 
     mmio<Reg>(lm3s6965::kRcgc0) = mmio<Reg>(lm3s6965::kRcgc0) | (1u << 16);
     mmio<Reg>(lm3s6965::kRcgc1) = mmio<Reg>(lm3s6965::kRcgc1) | (1u << 17);
@@ -121,20 +115,20 @@ void Lm3sAdcDriver::adc_stop() noexcept {
     a.isc = kSs0;
     nvic::disable(lm3s6965::kAdcSs0Irq);
     nvic::clear_pending(lm3s6965::kAdcSs0Irq);
-    sink_ = nullptr;
+    ring_.detach();
     irq_restore(primask);
     g_owner = nullptr;
 }
 
 uint64_t Lm3sAdcDriver::samples() const noexcept {
     uint32_t primask = irq_disable();
-    uint64_t n = done_;
+    uint64_t n = ring_.samples();
     irq_restore(primask);
     return n;
 }
 
 uint64_t Lm3sAdcDriver::samples_due() const noexcept {
-    if (sink_ == nullptr || period_ == 0) return samples();
+    if (!ring_.attached() || period_ == 0) return samples();
     uint64_t clocks = (port::clock_us() - start_us_) * clock_hz_ / 1'000'000;
     return clocks / period_;
 }
@@ -144,8 +138,7 @@ uint64_t Lm3sAdcDriver::samples_due() const noexcept {
 void Lm3sAdcDriver::on_irq() noexcept {
     AdcRegs& a = adc_regs();
     a.isc = kSs0;
-    BlockSink* sink = sink_;
-    if (sink == nullptr) return;
+    if (!ring_.attached()) return;
     if (a.ostat & kSs0) {
         a.ostat = kSs0;
         overflows_ = overflows_ + 1;
@@ -157,13 +150,7 @@ void Lm3sAdcDriver::on_irq() noexcept {
             continue;
         }
         extra_ = kConversionsPerTrigger - 1;
-        buf_[pos_] = static_cast<uint16_t>(v & kSampleMask);
-        if (++pos_ == ring_len_) pos_ = 0;
-        ++done_;
-        if (++in_block_ == block_len_) {
-            in_block_ = 0;
-            sink->block_done(port::clock_us());
-        }
+        ring_.push(static_cast<uint16_t>(v & kSampleMask), [] { return port::clock_us(); });
     }
 }
 

@@ -18,15 +18,9 @@ Result<void> TimerAdc::adc_start(uint16_t* buf, std::size_t block_len, uint32_t 
         rate_hz > kMaxRateHz)
         return Error::invalid_argument;
     g_owner = this;
-    buf_ = buf;
-    block_len_ = block_len;
-    ring_len_ = block_len * blocks;
-    pos_ = 0;
-    in_block_ = 0;
+    ring_.start(buf, block_len, blocks, sink);
     rate_ = rate_hz;
-    done_ = 0;
-    blocks_ = 0;
-    sink_ = sink;
+    block_len_ = block_len;
     start_us_ = CortexMPort::instance().now_us();
     uint32_t ticks = (board::kSysClockHz + rate_hz / 2) / rate_hz;
     DualTimer::start_periodic_ticks(ticks, &TimerAdc::on_timer, this, priority_);
@@ -38,21 +32,25 @@ void TimerAdc::adc_stop() noexcept {
     // Line disabled, counter stopped, pending interrupt dropped: no handler runs after this.
     DualTimer::stop();
     uint32_t primask = irq_disable();
-    sink_ = nullptr;
+    ring_.detach();
     irq_restore(primask);
     g_owner = nullptr;
 }
 
 uint64_t TimerAdc::samples_due() const noexcept {
-    if (sink_ == nullptr) return samples();
+    if (!ring_.attached()) return samples();
     return (CortexMPort::instance().now_us() - start_us_) * rate_ / 1'000'000;
 }
 
 uint64_t TimerAdc::samples() const noexcept {
     uint32_t primask = irq_disable();
-    uint64_t n = done_;
+    uint64_t n = ring_.samples();
     irq_restore(primask);
     return n;
+}
+
+uint32_t TimerAdc::blocks_reported() const noexcept {
+    return block_len_ ? static_cast<uint32_t>(samples() / block_len_) : 0;
 }
 
 // Interrupt context (the dual timer).
@@ -61,16 +59,9 @@ void TimerAdc::on_timer(void* self) noexcept {
 }
 
 void TimerAdc::sample() noexcept {
-    BlockSink* sink = sink_;
-    if (sink == nullptr) return;
-    buf_[pos_] = static_cast<uint16_t>(done_);  // the "conversion": a running counter
-    if (++pos_ == ring_len_) pos_ = 0;
-    ++done_;
-    if (++in_block_ == block_len_) {
-        in_block_ = 0;
-        blocks_ = blocks_ + 1;
-        sink->block_done(CortexMPort::instance().now_us());
-    }
+    // The "conversion": a running counter, the sample's own number.
+    ring_.push(static_cast<uint16_t>(ring_.samples()),
+               [] { return CortexMPort::instance().now_us(); });
 }
 
 }  // namespace irqio::cortex_m

@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "irqio/periph/block_ring.hpp"
 #include "irqio/periph/driver.hpp"
 
 #ifndef IRQIO_LM3S_ADC_CONVERSIONS_PER_TRIGGER
@@ -62,12 +63,12 @@ class Lm3sAdcDriver final : public AdcDriver {
 
     // The analogue input (0..3) of the next stream: Error::busy while one runs.
     Result<void> select_channel(uint8_t channel) noexcept {
-        if (sink_ != nullptr) return Error::busy;
+        if (ring_.attached()) return Error::busy;
         if (channel > 3) return Error::invalid_argument;
         channel_ = channel;
         return {};
     }
-    bool running() const noexcept { return sink_ != nullptr; }
+    bool running() const noexcept { return ring_.attached(); }
     uint32_t period_clocks() const noexcept { return period_; }
     // Of the current or last stream: samples moved into the ring, hardware FIFO overflows seen,
     // and (running stream) the samples the clock says were converted since the start.
@@ -81,16 +82,10 @@ class Lm3sAdcDriver final : public AdcDriver {
     uint32_t clock_hz_;
     uint8_t channel_;
     uint8_t priority_;
-    BlockSink* volatile sink_ = nullptr;
-    uint16_t* buf_ = nullptr;
-    std::size_t block_len_ = 0;
-    std::size_t ring_len_ = 0;
-    std::size_t pos_ = 0;       // next index into buf_
-    std::size_t in_block_ = 0;  // samples in the block being filled
-    uint32_t extra_ = 0;        // conversions of the current trigger still to drop
-    uint32_t period_ = 0;       // system clocks per sample
+    BlockRing ring_;
+    uint32_t extra_ = 0;   // conversions of the current trigger still to drop
+    uint32_t period_ = 0;  // system clocks per sample
     uint64_t start_us_ = 0;
-    uint64_t done_ = 0;  // samples moved since the start
     volatile uint32_t overflows_ = 0;
 };
 

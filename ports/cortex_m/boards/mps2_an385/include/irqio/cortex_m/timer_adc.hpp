@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "irqio/periph/block_ring.hpp"
 #include "irqio/periph/driver.hpp"
 
 namespace irqio::cortex_m {
@@ -48,12 +49,12 @@ class TimerAdc final : public AdcDriver {
                            BlockSink* sink) noexcept override;
     void adc_stop() noexcept override;
 
-    bool running() const noexcept { return sink_ != nullptr; }
+    bool running() const noexcept { return ring_.attached(); }
     // Statistics of the current or last stream: samples written (one per timer interrupt),
     // blocks reported, and (task context, running stream) the samples the clock says are due
     // since the start: samples_due() - samples() periods were lost to merged interrupts.
     uint64_t samples() const noexcept;
-    uint32_t blocks_reported() const noexcept { return blocks_; }
+    uint32_t blocks_reported() const noexcept;
     uint64_t samples_due() const noexcept;
 
   private:
@@ -61,16 +62,10 @@ class TimerAdc final : public AdcDriver {
     void sample() noexcept;
 
     uint8_t priority_;
-    BlockSink* volatile sink_ = nullptr;
-    uint16_t* buf_ = nullptr;
-    std::size_t block_len_ = 0;
-    std::size_t ring_len_ = 0;
-    std::size_t pos_ = 0;       // next index into buf_
-    std::size_t in_block_ = 0;  // samples in the block being filled
+    BlockRing ring_;
     uint32_t rate_ = 0;
+    std::size_t block_len_ = 0;
     uint64_t start_us_ = 0;
-    uint64_t done_ = 0;  // samples written since start
-    volatile uint32_t blocks_ = 0;
 };
 
 }  // namespace irqio::cortex_m
