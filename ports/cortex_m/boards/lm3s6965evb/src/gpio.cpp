@@ -48,10 +48,9 @@ void lm3s6965::oled_route_ssi0() noexcept {
     a.make_alternate(2);  // SSI0Clk
     a.make_alternate(3);  // SSI0Fss: low while a byte goes out, the OLED's chip select
     a.make_alternate(5);  // SSI0Tx
-    // The SD card shares the bus: its select (active low) stays high. High first, then output,
-    // so the line never glitches low.
+    // The SD card shares the bus: its select (active low) stays high. (A write before the pin is
+    // an output would not stick: QEMU's PL061 keeps no data for pins that are not outputs.)
     Pl061Gpio& d = gpio_d();
-    d.write(0, true);
     d.make_output(0, true);
     d.write(0, true);
 }
