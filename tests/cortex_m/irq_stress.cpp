@@ -6,6 +6,10 @@
 //  - Event: the same for a task that waits and clears;
 //  - ThreadSafeQueue: every item pushed is received in order or counted by dropped(), exactly
 //    (the handler counts its refused pushes; they equal dropped() and the gaps the consumer sees).
+// Meanwhile three tasks keep yielding, each after a spin of a different length, so the run queue
+// is being changed at every phase of the loop when the interrupts land: a handler that acted on
+// the loop's queues itself, instead of through the inbox, would corrupt them (a task lost, a wake
+// lost, a hang).
 #include "check.hpp"
 #include "irqio/cortex_m.hpp"
 #include "irqio/irqio.hpp"
@@ -20,7 +24,7 @@ using DualTimer = cm_test::TestTimer;
 constexpr uint32_t kInterrupts = 5000;
 constexpr uint32_t kPeriodUs = 40;
 
-FramePool<512, 8> g_pool;
+FramePool<512, 12> g_pool;
 
 ThreadSafeFlag g_flag;
 Event g_event;
@@ -49,6 +53,7 @@ struct Stats {
     uint32_t event_wakes = 0, event_last_seen = 0, event_empty_wakes = 0;
     uint32_t received = 0, gaps = 0, out_of_order = 0, last_item = 0;
     uint32_t sleeper_rounds = 0, hog_rounds = 0;
+    uint32_t churn_rounds[3] = {};
 };
 Stats g;
 
@@ -112,12 +117,34 @@ Task<void> hog() {
     }
 }
 
+// Yields in a loop, spinning 0..28 iterations first (a different count each round), so that the
+// interrupts find the loop at every point of its run-queue operations.
+Task<void> churner(uint32_t id) {
+    uint32_t k = id * 11;
+    while (!g_done) {
+        for (uint32_t i = 0; i < k % 29; ++i) __asm__ volatile("");
+        k += 7;
+        co_await yield_now();
+        ++g.churn_rounds[id];
+    }
+}
+
+Task<void> churners() {
+    auto a = create_task(churner(0));
+    auto b = create_task(churner(1));
+    auto c = create_task(churner(2));
+    co_await a;
+    co_await b;
+    co_await c;
+}
+
 Task<int> main_task() {
     auto a = create_task(flag_waiter());
     auto b = create_task(event_waiter());
     auto c = create_task(consumer());
     auto d = create_task(sleeper());
     auto e = create_task(hog());
+    auto f = create_task(churners());
     co_await yield_now();  // every task waits before the first interrupt
     DualTimer::start_periodic(kPeriodUs, on_timer, nullptr);
     auto ra = co_await wait_for_ms(a, 20'000);
@@ -126,6 +153,7 @@ Task<int> main_task() {
     co_await c;
     co_await d;
     co_await e;
+    co_await f;
     co_return 0;
 }
 
@@ -148,6 +176,7 @@ int main() {
     report("ThreadSafeQueue: gaps seen by the consumer", g.gaps);
     report("sleeper rounds", g.sleeper_rounds);
     report("hog rounds (1 ms busy each)", g.hog_rounds);
+    for (uint32_t rounds : g.churn_rounds) report("churner rounds (yields)", rounds);
 
     CM_CHECK(g_seq == kInterrupts);
     // The flag and the event: the last wake saw the last set (nothing lost), and sets only
@@ -163,6 +192,7 @@ int main() {
     CM_CHECK(g.gaps == g_refused);
     CM_CHECK(g_refused > 0);  // the hog did overflow it: the drop path was exercised
     CM_CHECK(g.sleeper_rounds > 10 && g.hog_rounds > 5);
+    for (uint32_t rounds : g.churn_rounds) CM_CHECK(rounds > kInterrupts);
     CM_CHECK(g_pool.used() == 0);
     cm_test::sh::write("PASS\n");
     return 0;
