@@ -18,6 +18,7 @@
 //   driver
 //             counts one overflow, and the shortfall by the clock equals the one in the data;
 //   idle:     the same stream with the core asleep between samples, the loop woken from wfi;
+//             then polled (ready() / try_block() between sleeps) and blocking;
 //   stop:     after stop() the ring is never written again and no conversion lands;
 //   cancel:   a task streaming into its own frame is cancelled while awaiting a block; the ADC is
 //             stopped before the frame goes back to the pool.
@@ -311,6 +312,26 @@ Task<int> test_idle() {
     report("idle: loop sleeps meanwhile", sleeps);
     CM_CHECK(sleeps >= kBlocks);
     CM_CHECK(adc.overruns() == 0 && drv().fifo_overflows() == 0);
+
+    // Polled between sleeps, then blocking: the same stream, every block the next.
+    adc.release();
+    uint64_t next = kBlocks + 1;
+    for (int i = 0; i < 10; ++i) {
+        co_await sleep_us(kBlockUs / 2);
+        while (adc.ready() != 0) {
+            Result<AdcBlock> r = adc.try_block();
+            CM_CHECK(r.ok() && r.value().seq == next++ && r.value().lost_before == 0);
+            CM_CHECK(matches(r.value(), g_conv));
+            adc.release();
+        }
+    }
+    for (int i = 0; i < 5; ++i) {
+        Result<AdcBlock> r = adc.next_block_blocking();
+        CM_CHECK(r.ok() && r.value().seq == next++ && r.value().lost_before == 0);
+        CM_CHECK(matches(r.value(), g_conv));
+    }
+    report("idle: polled and blocking blocks, every one the next", next - kBlocks - 1);
+    CM_CHECK(next > kBlocks + 8 && adc.overruns() == 0);
 
     // stop(): nothing converted lands after it returns.
     adc.stop();
