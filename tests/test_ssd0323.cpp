@@ -151,7 +151,7 @@ TEST(Ssd0323, AwaitedUpdateLetsOtherTasksRunBetweenRows) {
         }());
         EXPECT_TRUE((co_await r.oled.update(f)).ok());
         done = true;
-        co_await other;
+        EXPECT_TRUE((co_await other).ok());
     }(rig));
     EXPECT_GE(turns, static_cast<uint32_t>(Ssd0323::kHeight));
 }
