@@ -51,8 +51,8 @@ class Ssd0323 {
         std::array<uint8_t, kFrameBytes> bytes_{};
     };
 
-    // Invariant: the D/C line is low only while command bytes are on the bus, and every transfer
-    // of this driver runs inside a transaction of `dev` (the bus locked, the chip selected).
+    // Invariant: every transfer runs inside a transaction of `dev` (the bus locked, the chip
+    // selected), and D/C changes only between transfers: low under commands, high under pixels.
     Ssd0323(SpiDevice& dev, PinDriver& dc) noexcept : dev_(&dev), dc_(&dc) {}
     Ssd0323(const Ssd0323&) = delete;
     Ssd0323& operator=(const Ssd0323&) = delete;
