@@ -82,6 +82,6 @@ extern "C" [[noreturn]] void _exit(int code) {
     sh::exit(code);
 }
 
-// The vector table is the board's (boards/<board>/src/vectors.cpp): it points at Reset_Handler
-// and HardFault_Handler here, and at the weak handlers of the system exceptions and the device's
-// interrupt lines it defines, all aliases of its Default_Handler.
+// The vector table is the board's (boards/<board>/src/vectors.cpp, or cpu/src/vectors_by_line.cpp):
+// it points at Reset_Handler and HardFault_Handler here, and at the weak handlers of the system
+// exceptions and the device's interrupt lines, all aliases of Default_Handler (vector_table.hpp).

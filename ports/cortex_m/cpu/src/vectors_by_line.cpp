@@ -1,43 +1,15 @@
-// The vector table of the architecture-only port: the core's system exceptions and the first
-// IRQIO_CORTEX_M_IRQ_LINES external lines (the board's count, board.cmake), whose handlers are
-// named by line, IRQ<n>_Handler. Every handler here is weak: a driver defines the function of
-// that name; the others report an unexpected exception and stop.
+// The vector table of the architecture-only port: the core's system exceptions (vector_table.hpp)
+// and the first IRQIO_CORTEX_M_IRQ_LINES external lines (the board's count, board.cmake), whose
+// handlers are named by line, IRQ<n>_Handler. Every handler here is weak: a driver defines the
+// function of that name; the others report an unexpected exception and stop.
 #include <cstddef>
-#include <cstdint>
 #include <utility>
 
-#include "irqio/cortex_m/irq.hpp"
-#include "irqio/cortex_m/semihosting.hpp"
+#include "vector_table.hpp"
 
 #ifndef IRQIO_CORTEX_M_IRQ_LINES
 #error "IRQIO_CORTEX_M_IRQ_LINES: the NVIC lines of the chip (board.cmake: IRQIO_BOARD_IRQ_LINES)"
 #endif
-
-extern "C" {
-extern char __stack_top[];          // cpu/cortex_m.ld
-[[noreturn]] void Reset_Handler();  // cpu/src/startup.cpp
-void HardFault_Handler();
-[[gnu::weak]] void irqio_report_exception(uint32_t exception) noexcept;
-}
-
-// As in the mps2-an385 table: an exception without a handler stops the program loudly.
-extern "C" void Default_Handler() noexcept {
-    namespace sh = irqio::cortex_m::semihosting;
-    if (irqio_report_exception) irqio_report_exception(irqio::cortex_m::active_exception());
-    sh::exit(sh::kExitUnexpected);
-}
-
-#define IRQIO_WEAK_HANDLER(name) \
-    extern "C" [[gnu::weak, gnu::alias("Default_Handler")]] void name() noexcept;
-
-IRQIO_WEAK_HANDLER(NMI_Handler)
-IRQIO_WEAK_HANDLER(MemManage_Handler)
-IRQIO_WEAK_HANDLER(BusFault_Handler)
-IRQIO_WEAK_HANDLER(UsageFault_Handler)
-IRQIO_WEAK_HANDLER(SVC_Handler)
-IRQIO_WEAK_HANDLER(DebugMon_Handler)
-IRQIO_WEAK_HANDLER(PendSV_Handler)
-IRQIO_WEAK_HANDLER(SysTick_Handler)
 
 // clang-format off
 IRQIO_WEAK_HANDLER(IRQ0_Handler)
@@ -140,7 +112,7 @@ IRQIO_WEAK_HANDLER(IRQ95_Handler)
 
 namespace {
 
-using Handler = void (*)();
+using irqio::cortex_m::vectors::Handler;
 
 // clang-format off
 constexpr Handler kLineHandlers[] = {
@@ -164,34 +136,14 @@ constexpr Handler kLineHandlers[] = {
 // clang-format on
 constexpr size_t kLines = IRQIO_CORTEX_M_IRQ_LINES;
 static_assert(kLines <= sizeof kLineHandlers / sizeof kLineHandlers[0], "add names above");
-
-struct VectorTable {
-    void* initial_sp;
-    Handler system[15];        // exceptions 1..15
-    Handler external[kLines];  // NVIC lines 0..kLines-1
-};
+using VectorTable = irqio::cortex_m::vectors::VectorTable<kLines>;
 
 template <size_t... Line>
 constexpr VectorTable make_table(std::index_sequence<Line...>) {
     return {
         __stack_top,
-        {
-            Reset_Handler,
-            NMI_Handler,
-            HardFault_Handler,
-            MemManage_Handler,
-            BusFault_Handler,
-            UsageFault_Handler,
-            nullptr,
-            nullptr,
-            nullptr,
-            nullptr,
-            SVC_Handler,
-            DebugMon_Handler,
-            nullptr,
-            PendSV_Handler,
-            SysTick_Handler,
-        },
+        Reset_Handler,
+        irqio::cortex_m::vectors::kSystemHandlers,
         {kLineHandlers[Line]...},
     };
 }

@@ -1,41 +1,7 @@
-// The vector table of mps2-an385: the core's system exceptions and AN385's 32 external lines in
-// NVIC order, and the default handler. Every handler here is weak: a driver overrides one by
+// The vector table of mps2-an385: the core's system exceptions (cpu/src/vector_table.hpp) and
+// AN385's 32 external lines in NVIC order. Every handler here is weak: a driver overrides one by
 // defining a function of the same name; the others report an unexpected exception and stop.
-#include <cstdint>
-
-#include "irqio/cortex_m/irq.hpp"
-#include "irqio/cortex_m/semihosting.hpp"
-
-extern "C" {
-extern char __stack_top[];  // from the linker script, mps2_an385.ld
-// cpu/src/startup.cpp
-[[noreturn]] void Reset_Handler();
-void HardFault_Handler();
-// cpu/src/diagnostics.cpp, when the program links it (irqio_cortex_m_diagnostics)
-[[gnu::weak]] void irqio_report_exception(uint32_t exception) noexcept;
-}
-
-// Stops the program on an exception without a handler: a silent infinite loop would only show up
-// as a test timeout. (Not [[noreturn]]: its aliases below must carry the same attributes as their
-// target, and handlers in vector tables are plain void functions.) Here, with the table, because
-// an alias must name a function of its own translation unit.
-extern "C" void Default_Handler() noexcept {
-    namespace sh = irqio::cortex_m::semihosting;
-    if (irqio_report_exception) irqio_report_exception(irqio::cortex_m::active_exception());
-    sh::exit(sh::kExitUnexpected);
-}
-
-#define IRQIO_WEAK_HANDLER(name) \
-    extern "C" [[gnu::weak, gnu::alias("Default_Handler")]] void name() noexcept;
-
-IRQIO_WEAK_HANDLER(NMI_Handler)
-IRQIO_WEAK_HANDLER(MemManage_Handler)
-IRQIO_WEAK_HANDLER(BusFault_Handler)
-IRQIO_WEAK_HANDLER(UsageFault_Handler)
-IRQIO_WEAK_HANDLER(SVC_Handler)
-IRQIO_WEAK_HANDLER(DebugMon_Handler)
-IRQIO_WEAK_HANDLER(PendSV_Handler)
-IRQIO_WEAK_HANDLER(SysTick_Handler)
+#include "vector_table.hpp"
 
 IRQIO_WEAK_HANDLER(UART0RX_IRQHandler)
 IRQIO_WEAK_HANDLER(UART0TX_IRQHandler)
@@ -70,41 +36,16 @@ IRQIO_WEAK_HANDLER(GPIO0PIN5_IRQHandler)
 IRQIO_WEAK_HANDLER(GPIO0PIN6_IRQHandler)
 IRQIO_WEAK_HANDLER(GPIO0PIN7_IRQHandler)
 
-namespace {
-
-using Handler = void (*)();
-
-struct VectorTable {
-    void* initial_sp;
-    Handler system[15];    // exceptions 1..15
-    Handler external[32];  // NVIC lines 0..31
-};
-
-}  // namespace
+using irqio::cortex_m::vectors::VectorTable;
 
 // Placed at address 0 by the linker script; the core loads SP and PC from its first two words.
 // gnu::used + KEEP in the script: nothing references it, yet it must survive --gc-sections.
 // irqio_vectors is also the symbol the port library forces into every link (-u irqio_vectors),
 // which pulls this object, and with it the handlers above, out of the static library.
-extern "C" [[gnu::used, gnu::section(".isr_vector")]] const VectorTable irqio_vectors = {
+extern "C" [[gnu::used, gnu::section(".isr_vector")]] const VectorTable<32> irqio_vectors = {
     __stack_top,
-    {
-        Reset_Handler,
-        NMI_Handler,
-        HardFault_Handler,
-        MemManage_Handler,
-        BusFault_Handler,
-        UsageFault_Handler,
-        nullptr,
-        nullptr,
-        nullptr,
-        nullptr,
-        SVC_Handler,
-        DebugMon_Handler,
-        nullptr,
-        PendSV_Handler,
-        SysTick_Handler,
-    },
+    Reset_Handler,
+    irqio::cortex_m::vectors::kSystemHandlers,
     {
         UART0RX_IRQHandler,   UART0TX_IRQHandler,   UART1RX_IRQHandler,   UART1TX_IRQHandler,
         UART2RX_IRQHandler,   UART2TX_IRQHandler,   GPIO0_IRQHandler,     GPIO1_IRQHandler,

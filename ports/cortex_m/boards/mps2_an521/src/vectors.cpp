@@ -2,42 +2,12 @@
 // reset entry. Lines 0..31 are the SSE-200's (armsse.c), 32 and up the FPGA's (mps2-tz.c); the
 // table covers the first 64. Every handler here is weak: a driver overrides one by defining a
 // function of the same name; the others report an unexpected exception and stop.
-#include <cstdint>
-
-#include "irqio/cortex_m/irq.hpp"
-#include "irqio/cortex_m/semihosting.hpp"
+#include "vector_table.hpp"
 
 extern "C" {
-extern char __stack_top[];        // mps2_an521.ld: core 0's stack
-extern char __core1_stack_top[];  // mps2_an521.ld: core 1's stack
-// cpu/src/startup.cpp; src/cortex_m_port.cpp
-[[noreturn]] void Reset_Handler();
-[[noreturn]] void Core1_Reset_Handler();
-void HardFault_Handler();
-// cpu/src/diagnostics.cpp, when the program links it (irqio_cortex_m_diagnostics)
-[[gnu::weak]] void irqio_report_exception(uint32_t exception) noexcept;
+extern char __core1_stack_top[];          // mps2_an521.ld: core 1's stack
+[[noreturn]] void Core1_Reset_Handler();  // src/cortex_m_port.cpp
 }
-
-// Stops the program on an exception without a handler (see the an385 board's vectors.cpp for why
-// it lives beside the table).
-extern "C" void Default_Handler() noexcept {
-    namespace sh = irqio::cortex_m::semihosting;
-    if (irqio_report_exception) irqio_report_exception(irqio::cortex_m::active_exception());
-    sh::exit(sh::kExitUnexpected);
-}
-
-#define IRQIO_WEAK_HANDLER(name) \
-    extern "C" [[gnu::weak, gnu::alias("Default_Handler")]] void name() noexcept;
-
-IRQIO_WEAK_HANDLER(NMI_Handler)
-IRQIO_WEAK_HANDLER(MemManage_Handler)
-IRQIO_WEAK_HANDLER(BusFault_Handler)
-IRQIO_WEAK_HANDLER(UsageFault_Handler)
-IRQIO_WEAK_HANDLER(SecureFault_Handler)
-IRQIO_WEAK_HANDLER(SVC_Handler)
-IRQIO_WEAK_HANDLER(DebugMon_Handler)
-IRQIO_WEAK_HANDLER(PendSV_Handler)
-IRQIO_WEAK_HANDLER(SysTick_Handler)
 
 IRQIO_WEAK_HANDLER(NSWATCHDOG_RESET_IRQHandler)
 IRQIO_WEAK_HANDLER(NSWATCHDOG_IRQHandler)
@@ -61,23 +31,12 @@ IRQIO_WEAK_HANDLER(UARTOVF_IRQHandler)
 
 namespace {
 
-using Handler = void (*)();
-
-struct VectorTable {
-    void* initial_sp;
-    Handler reset;
-    Handler system[14];    // exceptions 2..15
-    Handler external[64];  // NVIC lines 0..63
-};
+using irqio::cortex_m::vectors::Handler;
+using irqio::cortex_m::vectors::kSystemHandlers;
+using VectorTable = irqio::cortex_m::vectors::VectorTable<64>;
 
 constexpr Handler D = Default_Handler;
 
-#define IRQIO_AN521_SYSTEM                                                                       \
-    {                                                                                            \
-        NMI_Handler, HardFault_Handler, MemManage_Handler, BusFault_Handler, UsageFault_Handler, \
-            SecureFault_Handler, nullptr, nullptr, nullptr, SVC_Handler, DebugMon_Handler,       \
-            nullptr, PendSV_Handler, SysTick_Handler,                                            \
-    }
 // Lines 0..63; D: reserved or unused here (QEMU: 32 + 10 + 5 UART combined, 47 UART overflow).
 #define IRQIO_AN521_EXTERNAL                                                                    \
     {                                                                                           \
@@ -108,10 +67,10 @@ constexpr Handler D = Default_Handler;
 // + KEEP: nothing references it; irqio_vectors is also the symbol the port forces into every
 // link (-u irqio_vectors), which pulls this object and the handlers above out of the library.
 extern "C" [[gnu::used, gnu::section(".isr_vector")]] const VectorTable irqio_vectors = {
-    __stack_top, Reset_Handler, IRQIO_AN521_SYSTEM, IRQIO_AN521_EXTERNAL};
+    __stack_top, Reset_Handler, kSystemHandlers, IRQIO_AN521_EXTERNAL};
 
 // Core 1's, which start_core1 writes to INITSVTOR1: a VTOR needs the table's size rounded up to a
 // power of two as alignment (80 words: 512 bytes).
 extern "C" [[gnu::used, gnu::aligned(512)]] const VectorTable irqio_vectors_core1 = {
-    __core1_stack_top, Core1_Reset_Handler, IRQIO_AN521_SYSTEM, IRQIO_AN521_EXTERNAL};
+    __core1_stack_top, Core1_Reset_Handler, kSystemHandlers, IRQIO_AN521_EXTERNAL};
 static_assert(sizeof(VectorTable) <= 512);
