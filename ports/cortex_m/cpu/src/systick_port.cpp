@@ -1,17 +1,13 @@
 // SysTickPort: the 64-bit microsecond clock and the one-shot alarm on SysTick, the race-free wfi
-// idle, and the link-time hooks of irqio/port.hpp, for any Cortex-M.
+// idle, and the link-time hooks of irqio/port.hpp that name the port, for any Cortex-M.
 #include "irqio/cortex_m/systick_port.hpp"
 
 #include "irqio/cortex_m/irq.hpp"
-#include "irqio/cortex_m/semihosting.hpp"
 #include "irqio/cortex_m/systick.hpp"
 
 #ifndef IRQIO_CORE_CLOCK_HZ
 #error "IRQIO_CORE_CLOCK_HZ: the board's core clock (board.cmake: IRQIO_BOARD_CORE_CLOCK_HZ)"
 #endif
-
-extern "C" [[gnu::weak]] void irqio_report_fatal(const char* what, const char* file,
-                                                 int line) noexcept;
 
 namespace irqio {
 namespace {
@@ -188,16 +184,9 @@ void cortex_m::SysTickPort::advance_for_test(uint64_t us) noexcept {
     cortex_m::irq_restore(primask);
 }
 
-// ---- link-time hooks of irqio/port.hpp ----
+// ---- link-time hooks of irqio/port.hpp that name the port (the rest: cpu/src/port_hooks.cpp) ----
 
 namespace port {
-
-IrqState irq_save() noexcept {
-    return cortex_m::irq_disable();
-}
-void irq_restore(IrqState previous) noexcept {
-    cortex_m::irq_restore(previous);
-}
 
 Port& default_port() noexcept {
     if (!g_port.started()) g_port.start();
@@ -206,12 +195,6 @@ Port& default_port() noexcept {
 
 uint64_t clock_us() noexcept {
     return default_port().now_us();
-}
-
-void fatal(const char* what, const char* file, int line) noexcept {
-    cortex_m::irq_disable();
-    if (irqio_report_fatal) irqio_report_fatal(what, file, line);  // cpu/src/diagnostics.cpp
-    cortex_m::semihosting::exit(cortex_m::semihosting::kExitFatal);
 }
 
 }  // namespace port

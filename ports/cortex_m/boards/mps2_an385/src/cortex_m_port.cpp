@@ -1,5 +1,5 @@
 // CortexMPort: the 64-bit microsecond clock on TIMER0, the one-shot alarm on TIMER1, the
-// race-free wfi idle, and the link-time hooks of irqio/port.hpp.
+// race-free wfi idle, and the link-time hooks of irqio/port.hpp that name the port.
 #include "irqio/cortex_m.hpp"
 
 #include <initializer_list>
@@ -9,11 +9,6 @@
 #include "irqio/cortex_m/irq.hpp"
 #include "irqio/cortex_m/mps2_an385.hpp"
 #include "irqio/cortex_m/nvic.hpp"
-#include "irqio/cortex_m/semihosting.hpp"
-
-// Prints the broken contract; defined in src/diagnostics.cpp, absent unless that is linked.
-extern "C" [[gnu::weak]] void irqio_report_fatal(const char* what, const char* file,
-                                                 int line) noexcept;
 
 namespace irqio {
 namespace {
@@ -22,19 +17,13 @@ namespace board = cortex_m::board;
 namespace timer = cortex_m::cmsdk_timer;
 namespace nvic = cortex_m::nvic;
 
-// The longest epoch of a whole power-of-two microseconds that the 32-bit counter can hold: then
-// the microseconds are a shift plus a 32-bit division (a multiplication for a constant divisor),
-// never a 64-bit division. 25 MHz: 2^27 us = 3'355'443'200 ticks, about 134 s per epoch.
-constexpr unsigned epoch_shift() {
-    unsigned shift = 0;
-    while ((uint64_t{board::kTicksPerUs} << (shift + 1)) <= (uint64_t{1} << 32)) ++shift;
-    return shift;
-}
-constexpr unsigned kEpochShift = epoch_shift();
-constexpr uint32_t kEpochTicks = board::kTicksPerUs << kEpochShift;
-constexpr uint32_t kReload = kEpochTicks - 1;  // the counter runs kReload .. 0: kEpochTicks steps
+// The clock's epoch (a division by a constant: a multiplication). 25 MHz: 2^27 us =
+// 3'355'443'200 ticks, about 134 s per epoch.
+using Epoch = timer::Epoch<board::kTicksPerUs>;
+constexpr unsigned kEpochShift = Epoch::kShift;
+constexpr uint32_t kReload = Epoch::kReload;
 // The alarm counts ticks in 32 bits too; longer sleeps end early, which the contract allows.
-constexpr uint32_t kMaxSleepUs = (uint32_t{1} << kEpochShift) - 1;
+constexpr uint32_t kMaxSleepUs = Epoch::kMaxUs;
 static_assert(uint64_t{kMaxSleepUs} * board::kTicksPerUs <= UINT32_MAX);
 
 timer::Regs& clock_timer() noexcept {
@@ -57,11 +46,7 @@ cortex_m::CortexMPort& cortex_m::CortexMPort::instance() noexcept {
 void cortex_m::CortexMPort::start() noexcept {
     uint32_t primask = cortex_m::irq_disable();
     if (!started_) {
-        timer::Regs& clock = clock_timer();
-        clock.ctrl = 0;
-        clock.intstatus = timer::kIrqFlag;
-        clock.reload = kReload;  // also loads the counter
-        clock.ctrl = timer::kEnable | timer::kIrqEnable;
+        timer::start_free_running(clock_timer(), kReload);
 
         timer::Regs& alarm = alarm_timer();
         alarm.ctrl = 0;
@@ -166,16 +151,9 @@ void cortex_m::CortexMPort::skip_to_epoch_end(uint32_t us_before_wrap) noexcept 
     cortex_m::irq_restore(primask);
 }
 
-// ---- link-time hooks of irqio/port.hpp ----
+// ---- link-time hooks of irqio/port.hpp that name the port (the rest: cpu/src/port_hooks.cpp) ----
 
 namespace port {
-
-IrqState irq_save() noexcept {
-    return cortex_m::irq_disable();
-}
-void irq_restore(IrqState previous) noexcept {
-    cortex_m::irq_restore(previous);
-}
 
 Port& default_port() noexcept {
     if (!g_port.started()) g_port.start();
@@ -184,12 +162,6 @@ Port& default_port() noexcept {
 
 uint64_t clock_us() noexcept {
     return default_port().now_us();
-}
-
-void fatal(const char* what, const char* file, int line) noexcept {
-    cortex_m::irq_disable();
-    if (irqio_report_fatal) irqio_report_fatal(what, file, line);  // src/diagnostics.cpp
-    cortex_m::semihosting::exit(cortex_m::semihosting::kExitFatal);
 }
 
 }  // namespace port

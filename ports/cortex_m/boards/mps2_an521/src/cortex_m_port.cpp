@@ -1,6 +1,6 @@
 // CortexMPort on mps2-an521: the shared 64-bit microsecond clock on TIMER0, each core's one-shot
 // alarm on its SysTick, the MHU0 doorbell between the cores, the race-free wfi idle, core 1's
-// start and the link-time hooks of irqio/port.hpp.
+// start and the link-time hooks of irqio/port.hpp that name the port.
 #include "irqio/cortex_m.hpp"
 
 #include "irqio/cortex_m/cmsdk_timer.hpp"
@@ -8,14 +8,9 @@
 #include "irqio/cortex_m/irq.hpp"
 #include "irqio/cortex_m/mps2_an521.hpp"
 #include "irqio/cortex_m/nvic.hpp"
-#include "irqio/cortex_m/semihosting.hpp"
 
 // Core 1's vector table (src/vectors.cpp), named here only for its address.
 extern "C" const uint32_t irqio_vectors_core1[];
-
-// Prints the broken contract; defined in cpu/src/diagnostics.cpp, absent unless that is linked.
-extern "C" [[gnu::weak]] void irqio_report_fatal(const char* what, const char* file,
-                                                 int line) noexcept;
 
 namespace irqio {
 namespace {
@@ -26,16 +21,10 @@ namespace nvic = cortex_m::nvic;
 using cortex_m::mmio;
 using cortex_m::Reg;
 
-// The longest epoch of a whole power-of-two microseconds that the 32-bit counter holds, so that
-// microseconds are a shift plus a 32-bit division (20 MHz: 2^27 us, about 134 s per epoch).
-constexpr unsigned epoch_shift() {
-    unsigned shift = 0;
-    while ((uint64_t{board::kTicksPerUs} << (shift + 1)) <= (uint64_t{1} << 32)) ++shift;
-    return shift;
-}
-constexpr unsigned kEpochShift = epoch_shift();
-constexpr uint32_t kEpochTicks = board::kTicksPerUs << kEpochShift;
-constexpr uint32_t kReload = kEpochTicks - 1;
+// The clock's epoch (20 MHz: 2^27 us, about 134 s per epoch).
+using Epoch = timer::Epoch<board::kTicksPerUs>;
+constexpr unsigned kEpochShift = Epoch::kShift;
+constexpr uint32_t kReload = Epoch::kReload;
 
 // SysTick (ARMv8-M, the Secure instance as this port runs Secure): 24-bit, processor clock.
 struct SysTickRegs {
@@ -156,11 +145,7 @@ void cortex_m::CortexMPort::start() noexcept {
     uint32_t primask = cortex_m::irq_disable();
     if (!started_) {
         if (core_ == 0) {
-            timer::Regs& clock = clock_timer();
-            clock.ctrl = 0;
-            clock.intstatus = timer::kIrqFlag;
-            clock.reload = kReload;  // also loads the counter
-            clock.ctrl = timer::kEnable | timer::kIrqEnable;
+            timer::start_free_running(clock_timer(), kReload);
             nvic::clear_pending(board::irq::kTimer0);
             nvic::enable(board::irq::kTimer0);  // on core 0's NVIC only: it counts the epochs
         }
@@ -249,8 +234,7 @@ void cortex_m::CortexMPort::on_doorbell_irq() noexcept {
 }
 
 void cortex_m::CortexMPort::skip_to_epoch_end(uint32_t us_before_wrap) noexcept {
-    constexpr uint32_t kMaxSkipUs = (uint32_t{1} << kEpochShift) - 1;
-    if (us_before_wrap > kMaxSkipUs) us_before_wrap = kMaxSkipUs;
+    if (us_before_wrap > Epoch::kMaxUs) us_before_wrap = Epoch::kMaxUs;
     uint32_t primask = cortex_m::irq_disable();
     sync_epoch();
     clock_timer().value = us_before_wrap * board::kTicksPerUs;
@@ -267,16 +251,9 @@ void cortex_m::start_core1(CoreEntry entry, void* arg) noexcept {
     sysctl.cpuwait = sysctl.cpuwait & ~kCpuWaitCore1;
 }
 
-// ---- link-time hooks of irqio/port.hpp ----
+// ---- link-time hooks of irqio/port.hpp that name the port (the rest: cpu/src/port_hooks.cpp) ----
 
 namespace port {
-
-IrqState irq_save() noexcept {
-    return cortex_m::irq_disable();
-}
-void irq_restore(IrqState previous) noexcept {
-    cortex_m::irq_restore(previous);
-}
 
 Port& default_port() noexcept {
     cortex_m::CortexMPort& p = g_ports[core_id()];
@@ -286,12 +263,6 @@ Port& default_port() noexcept {
 
 uint64_t clock_us() noexcept {
     return default_port().now_us();
-}
-
-void fatal(const char* what, const char* file, int line) noexcept {
-    cortex_m::irq_disable();
-    if (irqio_report_fatal) irqio_report_fatal(what, file, line);
-    cortex_m::semihosting::exit(cortex_m::semihosting::kExitFatal);
 }
 
 }  // namespace port
