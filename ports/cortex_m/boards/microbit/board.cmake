@@ -1,6 +1,7 @@
 # Nordic nRF51822 (QEMU microbit, Cortex-M0) on the architecture-only port: a 16 MHz core clock
 # (hw/arm/nrf51_soc.c), 32 NVIC lines; the board timer is TIMER0.
-set(IRQIO_BOARD_SOURCES src/board_timer.cpp)
+# BoardTimer: the shared driver over this board's timer block (include/.../board_timer_block.hpp).
+set(IRQIO_BOARD_SOURCES ${IRQIO_CORTEX_M_DIR}/cpu/src/board_timer.cpp)
 set(IRQIO_BOARD_LINKER_SCRIPT microbit.ld)
 set(IRQIO_BOARD_QEMU_MACHINE microbit)
 set(IRQIO_BOARD_CPU cortex-m0)

@@ -1,6 +1,7 @@
 # ST STM32F405 (QEMU netduinoplus2, Cortex-M4) on the architecture-only port: QEMU's 168 MHz core
 # clock (hw/arm/netduinoplus2.c), 82 NVIC lines; the board timer is TIM2.
-set(IRQIO_BOARD_SOURCES src/board_timer.cpp)
+# BoardTimer: the shared driver over this board's timer block (include/.../board_timer_block.hpp).
+set(IRQIO_BOARD_SOURCES ${IRQIO_CORTEX_M_DIR}/cpu/src/board_timer.cpp)
 set(IRQIO_BOARD_LINKER_SCRIPT netduinoplus2.ld)
 set(IRQIO_BOARD_QEMU_MACHINE netduinoplus2)
 set(IRQIO_BOARD_CPU cortex-m4)

@@ -1,8 +1,9 @@
 // A hardware timer interrupt that user code hooks, on a board of the architecture-only port: one
-// general-purpose timer of the chip, apart from SysTick (the port's). Declared here, defined by
-// each board (boards/<name>/src/board_timer.cpp) on its own timer block; the tests use it as
-// their interrupt source. hook(arg) runs in the timer's handler, so it may call only "any
-// context" irqio functions.
+// general-purpose timer of the chip, apart from SysTick (the port's). Declared here, defined for
+// every board by cpu/src/board_timer.cpp over the board's timer block
+// (boards/<name>/include/irqio/cortex_m/board_timer_block.hpp; the LM3S6965 still defines it
+// whole, boards/lm3s6965evb/src/board_timer.cpp); the tests use it as their interrupt source.
+// hook(arg) runs in the timer's handler, so it may call only "any context" irqio functions.
 #pragma once
 #include <cstdint>
 
@@ -35,13 +36,21 @@ class BoardTimer {
 };
 
 namespace board_timer_detail {
-// What every board's BoardTimer keeps: the hook and the count.
+// What every board's BoardTimer keeps: the hook and the count. Written with the timer's interrupt
+// disabled, read by its handler.
 struct State {
     BoardTimer::Hook hook = nullptr;
     void* arg = nullptr;
     volatile uint32_t fired = 0;
     bool periodic = false;
+
+    // The handler's part once the board has acknowledged the interrupt: count, then the hook.
+    void fire() noexcept {
+        fired = fired + 1;
+        if (hook) hook(arg);
+    }
 };
+
 // Timer ticks in `us` microseconds at `ticks_per_second`; a 32-bit product for whole MHz rates
 // (no 64-bit division linked in where the rate is a constant).
 constexpr uint32_t ticks_for_us(uint32_t us, uint32_t ticks_per_second) {
