@@ -1,5 +1,5 @@
-// SysTickPort: the 64-bit microsecond clock and the one-shot alarm on SysTick, the race-free wfi
-// idle, and the link-time hooks of irqio/port.hpp that name the port, for any Cortex-M.
+// SysTickPort: the 64-bit microsecond clock and the one-shot alarm on SysTick and the race-free
+// wfi idle, for any Cortex-M (the hooks of irqio/port.hpp: cpu/src/port_hooks.cpp).
 #include "irqio/cortex_m/systick_port.hpp"
 
 #include "irqio/cortex_m/irq.hpp"
@@ -34,8 +34,6 @@ constexpr uint32_t kNearWrap = 32;
 // given core a constant of its pipeline, to set once measured.
 constexpr uint32_t kReadToWriteTicks = 0;
 
-constinit cortex_m::SysTickPort g_port;
-
 // Waits for the counter to step (the start of a tick), then clears it at once: the cut loses only
 // the few cycles from that step to the write, not a random part of a tick. On silicon the counter
 // steps every core cycle, so the loop exits at its first turn; under QEMU a tick spans several
@@ -59,9 +57,7 @@ constinit cortex_m::SysTickPort g_port;
 
 }  // namespace
 
-cortex_m::SysTickPort& cortex_m::SysTickPort::instance() noexcept {
-    return g_port;
-}
+constinit cortex_m::SysTickPort cortex_m::SysTickPort::instance_;
 
 void cortex_m::SysTickPort::start() noexcept {
     uint32_t primask = cortex_m::irq_disable();
@@ -184,20 +180,6 @@ void cortex_m::SysTickPort::advance_for_test(uint64_t us) noexcept {
     cortex_m::irq_restore(primask);
 }
 
-// ---- link-time hooks of irqio/port.hpp that name the port (the rest: cpu/src/port_hooks.cpp) ----
-
-namespace port {
-
-Port& default_port() noexcept {
-    if (!g_port.started()) g_port.start();
-    return g_port;
-}
-
-uint64_t clock_us() noexcept {
-    return default_port().now_us();
-}
-
-}  // namespace port
 }  // namespace irqio
 
 extern "C" void SysTick_Handler() {

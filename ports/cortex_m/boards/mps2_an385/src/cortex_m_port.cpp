@@ -1,5 +1,5 @@
-// CortexMPort: the 64-bit microsecond clock on TIMER0, the one-shot alarm on TIMER1, the
-// race-free wfi idle, and the link-time hooks of irqio/port.hpp that name the port.
+// CortexMPort: the 64-bit microsecond clock on TIMER0, the one-shot alarm on TIMER1 and the
+// race-free wfi idle (the hooks of irqio/port.hpp: cpu/src/port_hooks.cpp).
 #include "irqio/cortex_m.hpp"
 
 #include <initializer_list>
@@ -33,15 +33,11 @@ timer::Regs& alarm_timer() noexcept {
     return timer::at(board::kTimer1Base);
 }
 
-// Constant-initialised (no constructor runs at start-up), so any code, even a static
-// constructor or an early interrupt, may use it.
-constinit cortex_m::CortexMPort g_port;
-
 }  // namespace
 
-cortex_m::CortexMPort& cortex_m::CortexMPort::instance() noexcept {
-    return g_port;
-}
+// Constant-initialised (no constructor runs at start-up), so any code, even a static
+// constructor or an early interrupt, may use it.
+constinit cortex_m::CortexMPort cortex_m::CortexMPort::instance_;
 
 void cortex_m::CortexMPort::start() noexcept {
     uint32_t primask = cortex_m::irq_disable();
@@ -151,20 +147,6 @@ void cortex_m::CortexMPort::skip_to_epoch_end(uint32_t us_before_wrap) noexcept 
     cortex_m::irq_restore(primask);
 }
 
-// ---- link-time hooks of irqio/port.hpp that name the port (the rest: cpu/src/port_hooks.cpp) ----
-
-namespace port {
-
-Port& default_port() noexcept {
-    if (!g_port.started()) g_port.start();
-    return g_port;
-}
-
-uint64_t clock_us() noexcept {
-    return default_port().now_us();
-}
-
-}  // namespace port
 }  // namespace irqio
 
 extern "C" void TIMER0_IRQHandler() {

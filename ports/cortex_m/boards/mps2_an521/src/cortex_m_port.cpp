@@ -1,6 +1,6 @@
 // CortexMPort on mps2-an521: the shared 64-bit microsecond clock on TIMER0, each core's one-shot
 // alarm on its SysTick, the MHU0 doorbell between the cores, the race-free wfi idle, core 1's
-// start and the link-time hooks of irqio/port.hpp that name the port.
+// start (the hooks of irqio/port.hpp: cpu/src/port_hooks.cpp).
 #include "irqio/cortex_m.hpp"
 
 #include "irqio/cortex_m/cmsdk_timer.hpp"
@@ -251,21 +251,6 @@ void cortex_m::start_core1(CoreEntry entry, void* arg) noexcept {
     sysctl.cpuwait = sysctl.cpuwait & ~kCpuWaitCore1;
 }
 
-// ---- link-time hooks of irqio/port.hpp that name the port (the rest: cpu/src/port_hooks.cpp) ----
-
-namespace port {
-
-Port& default_port() noexcept {
-    cortex_m::CortexMPort& p = g_ports[core_id()];
-    if (!p.started()) p.start();
-    return p;
-}
-
-uint64_t clock_us() noexcept {
-    return default_port().now_us();
-}
-
-}  // namespace port
 }  // namespace irqio
 
 extern "C" [[noreturn]] void Core1_Reset_Handler() {

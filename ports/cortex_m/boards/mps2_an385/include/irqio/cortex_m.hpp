@@ -6,43 +6,34 @@
 // its once-per-134-s interrupt counts epochs. Alarm: TIMER1 is programmed one-shot for the next
 // deadline only while the loop sleeps; there is no periodic tick.
 #pragma once
-#include <atomic>
 #include <cstdint>
 
-#include "irqio/core/atomic_ops.hpp"
-#include "irqio/port.hpp"
+#include "irqio/cortex_m/wfi_port.hpp"
 
 namespace irqio::cortex_m {
 
-class CortexMPort final : public Port {
+// The port of the CMSDK timers: one per chip, as TIMER0 and TIMER1 are. epoch_ changes only with
+// interrupts masked, by whichever sees the wrap first: the clock's handler or a reader.
+class CortexMPort final : public WfiPort {
   public:
     constexpr CortexMPort() noexcept = default;
 
     // Starts TIMER0 and prepares TIMER1 and their NVIC lines. port::default_port() calls it on
     // first use; idempotent. The hardware timers are one set per chip, so there is one port.
     void start() noexcept;
-    bool started() const noexcept { return started_; }
 
     uint64_t now_us() noexcept override;
     // Masks interrupts, consumes a pending notify() or sleeps with wfi until the alarm or any
     // other interrupt; the handler of that interrupt runs once the mask is lifted, just before
     // this returns. Deadlines more than ~134 s ahead return early (allowed: spurious wake-up).
     void wait_until(uint64_t deadline_us) noexcept override;
-    // Any context. Interrupt handlers preempt the loop, so a handler that calls notify() has
-    // already ended the loop's wfi; the flag covers a notify() that lands before the sleep.
-    void notify() noexcept override { detail::store_release(notified_, true); }
-    // wfi ends on any pending interrupt, PRIMASK or not: the loop's handlers need no notify().
-    bool wakes_on_interrupt() const noexcept override { return true; }
-
-    // How many times wait_until actually slept (executed wfi); for tests and statistics.
-    uint32_t sleeps() const noexcept { return sleeps_; }
 
     // Testing aid: moves the clock forward so that the hardware counter wraps into the next
     // epoch `us_before_wrap` microseconds from now. The clock jumps but stays monotonic.
     void skip_to_epoch_end(uint32_t us_before_wrap) noexcept;
 
     // The one instance, used by port::default_port() and by the timer interrupt handlers.
-    static CortexMPort& instance() noexcept;
+    static CortexMPort& instance() noexcept { return instance_; }
 
     // Called by the handlers (extern "C" TIMER0/TIMER1_IRQHandler); not for user code.
     void on_clock_irq() noexcept;
@@ -52,10 +43,9 @@ class CortexMPort final : public Port {
     uint32_t sync_epoch() noexcept;  // interrupts masked: folds a pending wrap into epoch_
     uint64_t now_us_masked() noexcept;
 
-    std::atomic<bool> notified_{false};
-    bool started_ = false;
+    static CortexMPort instance_;  // constant-initialised: even an early handler may use it
+
     volatile uint32_t epoch_ = 0;
-    uint32_t sleeps_ = 0;
 };
 
 }  // namespace irqio::cortex_m
