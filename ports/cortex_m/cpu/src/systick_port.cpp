@@ -135,12 +135,8 @@ void cortex_m::SysTickPort::cut(uint32_t load) noexcept {
     ++cuts_;
 }
 
-// The race-free idle, as on every port with wakes_on_interrupt(): with interrupts masked, a
-// notify() before this point is in the flag, and an interrupt after it is pending, which ends wfi
-// at once; its handler runs when PRIMASK is restored, before this returns.
 void cortex_m::SysTickPort::wait_until(uint64_t deadline_us) noexcept {
-    uint32_t primask = cortex_m::irq_disable();
-    if (!detail::load_acquire(notified_)) {
+    idle([&] {
         uint32_t value = sync();
         uint32_t total = rem_ticks_ + (period_load_ - value);  // cycles since base_us_
         uint64_t now = base_us_ + total * kMicros / kCycles;
@@ -157,14 +153,9 @@ void cortex_m::SysTickPort::wait_until(uint64_t deadline_us) noexcept {
                     cut(load < kMinLoad ? kMinLoad : load);
                 }
             }
-            ++sleeps_;
-            cortex_m::wait_for_interrupt();
+            sleep_masked();
         }
-    }
-    cortex_m::irq_restore(primask);
-    // As in CortexMPort::wait_until: the handler that ended wfi has run; its notify() was for
-    // this wait, so the flag is consumed only now.
-    notified_.store(false, std::memory_order_relaxed);
+    });
 }
 
 void cortex_m::SysTickPort::on_systick() noexcept {

@@ -89,13 +89,8 @@ uint64_t cortex_m::CortexMPort::now_us() noexcept {
     return now;
 }
 
-// The race-free idle. With interrupts masked: a notify() that ran before this point is seen in
-// the flag; one that would run after it belongs to an interrupt handler, which cannot run before
-// wfi but whose pending interrupt ends wfi at once. So no wake-up is ever lost, and the handler
-// runs when PRIMASK is restored, before this returns.
 void cortex_m::CortexMPort::wait_until(uint64_t deadline_us) noexcept {
-    uint32_t primask = cortex_m::irq_disable();
-    if (!detail::load_acquire(notified_)) {
+    idle([&] {
         uint64_t now = now_us_masked();
         if (deadline_us > now) {
             bool timed = deadline_us != kNever;
@@ -107,8 +102,7 @@ void cortex_m::CortexMPort::wait_until(uint64_t deadline_us) noexcept {
                 alarm.reload = us * board::kTicksPerUs;
                 alarm.ctrl = timer::kEnable | timer::kIrqEnable;
             }
-            ++sleeps_;
-            cortex_m::wait_for_interrupt();
+            sleep_masked();
             if (timed) {
                 // Disarm whatever woke us, and drop the alarm's pending interrupt so that its
                 // handler does not run for nothing: one interrupt entry less per timed wake-up.
@@ -117,13 +111,7 @@ void cortex_m::CortexMPort::wait_until(uint64_t deadline_us) noexcept {
                 nvic::clear_pending(board::irq::kTimer1);
             }
         }
-    }
-    cortex_m::irq_restore(primask);
-    // The handler of the interrupt that ended wfi has just run, and its notify() is for this
-    // wait: consume the flag only now, or the next wait would return at once for nothing (twice
-    // the wake-ups). Any notify() before this line happened before wait_until returns, so the
-    // loop, which looks for work after every return, cannot miss what it announced.
-    notified_.store(false, std::memory_order_relaxed);
+    });
 }
 
 void cortex_m::CortexMPort::on_clock_irq() noexcept {

@@ -184,12 +184,8 @@ void cortex_m::CortexMPort::notify() noexcept {
     doorbells_.fetch_add(1, std::memory_order_relaxed);
 }
 
-// The race-free idle. Interrupts masked: a notify() before this point is seen in the flag; one
-// after it either comes from a handler of this core, whose pending interrupt ends wfi at once, or
-// from the other core, whose doorbell (a pending interrupt too, rung after the flag) does the same.
 void cortex_m::CortexMPort::wait_until(uint64_t deadline_us) noexcept {
-    uint32_t primask = cortex_m::irq_disable();
-    if (!detail::load_acquire(notified_)) {
+    idle([&] {
         uint64_t now = now_us_masked();
         if (deadline_us > now) {
             const bool timed = deadline_us != kNever;
@@ -201,19 +197,14 @@ void cortex_m::CortexMPort::wait_until(uint64_t deadline_us) noexcept {
                 systick().cvr = 0;
                 systick().csr = kSysTickEnable | kSysTickInterrupt | kSysTickCpuClock;
             }
-            ++sleeps_;
-            cortex_m::wait_for_interrupt();
+            sleep_masked();
             if (timed) {
                 // Disarm, and drop the alarm's pending exception: one entry less per timed wake.
                 systick().csr = 0;
                 icsr() = kIcsrPendStClear;
             }
         }
-    }
-    cortex_m::irq_restore(primask);
-    // The handler of the interrupt that ended wfi has run: its notify() was for this wait.
-    // Anything announced before this line is already where the loop looks after every return.
-    notified_.store(false, std::memory_order_relaxed);
+    });
 }
 
 void cortex_m::CortexMPort::on_clock_irq() noexcept {

@@ -11,19 +11,19 @@
 #include <atomic>
 #include <cstdint>
 
-#include "irqio/core/atomic_ops.hpp"
-#include "irqio/port.hpp"
+#include "irqio/cortex_m/wfi_port.hpp"
 
 namespace irqio::cortex_m {
 
-class CortexMPort final : public Port {
+// The port of one core: a port per core, the clock shared. Core 0 alone folds the clock's wraps
+// (a sequence count); notify() from the other core rings this core's doorbell after the flag.
+class CortexMPort final : public WfiPort {
   public:
     constexpr explicit CortexMPort(unsigned core = 0) noexcept : core_(core) {}
 
     // Starts the clock (core 0, once) and this core's alarm and doorbell lines. Called by
     // port::default_port() on first use on each core; idempotent.
     void start() noexcept;
-    bool started() const noexcept { return started_; }
     unsigned core() const noexcept { return core_; }
 
     uint64_t now_us() noexcept override;
@@ -38,7 +38,6 @@ class CortexMPort final : public Port {
     // must tell its wakers that it sleeps (Loop::idle's sleeping flag), so this is false.
     bool wakes_on_interrupt() const noexcept override { return IRQIO_CORES == 1; }
 
-    uint32_t sleeps() const noexcept { return sleeps_; }
     uint32_t doorbells() const noexcept { return doorbells_.load(std::memory_order_relaxed); }
 
     // Testing aid (core 0): moves the shared clock so that it wraps `us_before_wrap` from now.
@@ -56,11 +55,8 @@ class CortexMPort final : public Port {
   private:
     uint64_t now_us_masked() noexcept;
 
-    std::atomic<bool> notified_{false};
     std::atomic<uint32_t> doorbells_{0};  // rung by the other core
     unsigned core_;
-    bool started_ = false;
-    uint32_t sleeps_ = 0;
 };
 
 }  // namespace irqio::cortex_m
