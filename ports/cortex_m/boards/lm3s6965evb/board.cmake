@@ -1,7 +1,8 @@
 # TI LM3S6965 (QEMU lm3s6965evb, Cortex-M3) on the architecture-only port. The core clock at reset
 # is QEMU's: RCC's SYSDIV field is 15, so 200 MHz / 16 = 12.5 MHz (hw/arm/stellaris.c).
-# Its PrimeCell drivers come from ports/cortex_m/primecell.
-set(IRQIO_BOARD_SOURCES src/board_timer.cpp src/uart0.cpp src/gpio.cpp src/ssi0.cpp src/adc.cpp
+# Its PrimeCell drivers come from ports/cortex_m/primecell; BoardTimer is the shared driver over
+# its timer block (include/irqio/cortex_m/board_timer_block.hpp: general-purpose timer 0).
+set(IRQIO_BOARD_SOURCES ${IRQIO_CORTEX_M_DIR}/cpu/src/board_timer.cpp src/uart0.cpp src/gpio.cpp src/ssi0.cpp src/adc.cpp
     ${IRQIO_CORTEX_M_DIR}/primecell/src/pl022_spi_driver.cpp
     ${IRQIO_CORTEX_M_DIR}/primecell/src/pl011_uart_driver.cpp
     ${IRQIO_CORTEX_M_DIR}/primecell/src/pl061_gpio.cpp)

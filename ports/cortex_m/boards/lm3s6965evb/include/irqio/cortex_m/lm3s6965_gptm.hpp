@@ -1,5 +1,5 @@
 // The LM3S6965's general-purpose timers (GPTM): register block and the bits this port uses.
-// Timer 0 is the board timer (board_timer.cpp); timer 1 paces the ADC (adc.cpp).
+// Timer 0 is the board timer (board_timer_block.hpp); timer 1 paces the ADC (adc.cpp).
 // From the LM3S6965 data sheet (General-Purpose Timers) and QEMU's GPTM model (hw/arm/stellaris.c
 // in 7.2): QEMU times a period out after TAILR ticks, the silicon after TAILR + 1.
 #pragma once
