@@ -16,7 +16,6 @@ import os
 import queue
 import re
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import tempfile
 import threading
 import time
 import zlib
+
+from qemu_monitor import Monitor, start_with_monitor
 
 W, H, MAGNIFY = 128, 64, 4
 # The strokes, in order: they exercise every key, a move into the playfield's top edge (the last
@@ -34,52 +35,6 @@ KEYS = ["right", "right", "down", "ctrl", "left", "up", "up", "up", "up"]
 EXPECTED_STEPS = 56
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPECTED = os.path.join(HERE, "oled_expected.txt")
-
-
-class Monitor:
-    """QEMU's human monitor (readline mode) on a Unix socket: one command at a time, each waited
-    for until the next prompt."""
-
-    def __init__(self, path):
-        err = None
-        for _ in range(200):
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError as e:
-                err = e
-                time.sleep(0.05)
-        else:
-            raise RuntimeError(f"no monitor at {path}: {err}")
-        self.sock.settimeout(20)
-        self._until_prompt()
-
-    def _until_prompt(self):
-        data = b""
-        while not data.endswith(b"(qemu) "):
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                raise RuntimeError("monitor closed")
-            data += chunk
-        return data
-
-    def command(self, text):
-        self.sock.sendall(text.encode() + b"\n")
-        self._until_prompt()
-
-    def quit(self):
-        """Ends QEMU; returns once it has closed the monitor (closing first could drop the
-        command)."""
-        self.sock.sendall(b"quit\n")
-        try:
-            while self.sock.recv(4096):
-                pass
-        except OSError:
-            pass
-
-    def close(self):
-        self.sock.close()
 
 
 def read_ppm(path):
@@ -192,14 +147,7 @@ def main():
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="irqio-oled-") as tmp:
-        mon_path = os.path.join(tmp, "monitor.sock")
-        extra = ["-chardev", f"socket,id=oledmon,path={mon_path},server=on,wait=off",
-                 "-mon", "chardev=oledmon,mode=readline"]
-        cmd = [sys.executable, args.runner, "--serial", "null", *args.runner_args, args.elf,
-               "--", *extra]
-        # The firmware prints over semihosting (QEMU's stdout), the runner on stderr.
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                bufsize=1)
+        proc, mon_path = start_with_monitor(args.runner, args.runner_args, args.elf, tmp)
         lines = queue.Queue()
 
         def pump():
