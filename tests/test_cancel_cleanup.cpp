@@ -13,12 +13,16 @@
 #include "irqio/periph/periph.hpp"
 #include "irqio/sim/board.hpp"
 
+#include "dma_cleanup.hpp"
+
 using namespace irqio;
 using namespace irqio::sim;
 
 namespace {
 
-constexpr std::size_t kLen = kDisplayW * kDisplayH * 2;  // 23 ms of bus time at the board's clock
+using dma_cleanup::kLen;
+using dma_cleanup::nothing_writes_after;
+using dma_cleanup::read_into;
 
 struct Rig {
     Board board;
@@ -26,33 +30,12 @@ struct Rig {
     SpiDevice flash{bus, kCsFlash};
 };
 
-// Allocates kLen bytes where the freed buffer may have been, fills them, lets the device thread
-// run for longer than the rest of the transfer, and checks nothing wrote into them.
-Task<void> nothing_writes_after(SpiBus& bus) {
-    EXPECT_FALSE(bus.busy());
-    auto other = std::make_unique<uint8_t[]>(kLen);
-    memset(other.get(), 0xAB, kLen);
-    co_await sleep_ms(30);
-    std::size_t changed = 0;
-    for (std::size_t i = 0; i < kLen; ++i) changed += other[i] != 0xAB;
-    EXPECT_EQ(changed, 0u);
-}
-
 // The wait that gave up has returned: the transfer must have stopped already; the buffer goes at
 // once, and nothing may write into its place afterwards.
 Task<void> stopped_then_freed(Rig& rig, std::unique_ptr<uint8_t[]>& buf) {
     EXPECT_FALSE(rig.bus.busy());
     buf.reset();
     co_await nothing_writes_after(rig.bus);
-}
-
-// A task that reads the whole buffer over SPI (a transaction on the flash device, so several can
-// queue for the bus); `started` counts the transfers that began.
-Task<int> read_into(SpiDevice& dev, uint8_t* buf, int* started) {
-    auto tx = co_await dev.transaction();
-    ++*started;
-    auto r = co_await tx.read(std::span<uint8_t>(buf, kLen));
-    co_return r.ok() ? 1 : -1;
 }
 
 // wait_for(handle, a few ms) on a task that owns a DMA read. The waiter runs at `prio`: a
