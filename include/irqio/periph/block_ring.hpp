@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "irqio/periph/driver.hpp"
+#include "irqio/port.hpp"
 
 namespace irqio {
 
@@ -42,8 +43,15 @@ class BlockRing {
             sink->block_done(now_us());
         }
     }
-    // Samples stored since start(); read it where the handler cannot run meanwhile.
+    // Samples stored since start(); read it where the handler cannot run meanwhile (the handler
+    // itself), or with samples_masked() from task context.
     uint64_t samples() const noexcept { return done_; }
+    uint64_t samples_masked() const noexcept {
+        port::IrqState s = port::irq_save();  // a 64-bit count is two words on a 32-bit core
+        uint64_t n = done_;
+        port::irq_restore(s);
+        return n;
+    }
 
   private:
     BlockSink* volatile sink_ = nullptr;

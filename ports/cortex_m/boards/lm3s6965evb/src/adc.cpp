@@ -120,13 +120,6 @@ void Lm3sAdcDriver::adc_stop() noexcept {
     g_owner = nullptr;
 }
 
-uint64_t Lm3sAdcDriver::samples() const noexcept {
-    uint32_t primask = irq_disable();
-    uint64_t n = ring_.samples();
-    irq_restore(primask);
-    return n;
-}
-
 uint64_t Lm3sAdcDriver::samples_due() const noexcept {
     if (!ring_.attached() || period_ == 0) return samples();
     uint64_t clocks = (port::clock_us() - start_us_) * clock_hz_ / 1'000'000;

@@ -42,13 +42,6 @@ uint64_t TimerAdc::samples_due() const noexcept {
     return (CortexMPort::instance().now_us() - start_us_) * rate_ / 1'000'000;
 }
 
-uint64_t TimerAdc::samples() const noexcept {
-    uint32_t primask = irq_disable();
-    uint64_t n = ring_.samples();
-    irq_restore(primask);
-    return n;
-}
-
 uint32_t TimerAdc::blocks_reported() const noexcept {
     return block_len_ ? static_cast<uint32_t>(samples() / block_len_) : 0;
 }

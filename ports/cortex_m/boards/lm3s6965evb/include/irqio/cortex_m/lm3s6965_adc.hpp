@@ -72,7 +72,7 @@ class Lm3sAdcDriver final : public AdcDriver {
     uint32_t period_clocks() const noexcept { return period_; }
     // Of the current or last stream: samples moved into the ring, hardware FIFO overflows seen,
     // and (running stream) the samples the clock says were converted since the start.
-    uint64_t samples() const noexcept;
+    uint64_t samples() const noexcept { return ring_.samples_masked(); }
     uint32_t fifo_overflows() const noexcept { return overflows_; }
     uint64_t samples_due() const noexcept;
 

@@ -53,7 +53,7 @@ class TimerAdc final : public AdcDriver {
     // Statistics of the current or last stream: samples written (one per timer interrupt),
     // blocks reported, and (task context, running stream) the samples the clock says are due
     // since the start: samples_due() - samples() periods were lost to merged interrupts.
-    uint64_t samples() const noexcept;
+    uint64_t samples() const noexcept { return ring_.samples_masked(); }
     uint32_t blocks_reported() const noexcept;
     uint64_t samples_due() const noexcept;
 
